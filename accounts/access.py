@@ -1,0 +1,55 @@
+"""The one place that decides who may see what.
+
+Views call one of these on their first line. Each returns the object scoped
+to the signed-in person's clinic (or their own record) and raises
+``PermissionDenied`` (403) for the wrong role or ``Http404`` for anything
+outside their clinic, so that another clinic's records are indistinguishable
+from records that do not exist.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from accounts.models import Membership, Patient
+
+
+def role_of(user) -> str | None:
+    """The single role a signed-in person acts in: staff, practitioner,
+    clinic_admin or patient; ``None`` for a visitor or an unlinked account."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = getattr(user, "membership", None)
+    if membership is not None:
+        return membership.role
+    if getattr(user, "patient", None) is not None:
+        return "patient"
+    if user.is_staff:
+        return "staff"
+    return None
+
+
+def clinic_membership(request: HttpRequest) -> Membership:
+    """The signed-in practitioner's (or clinic admin's) membership, or 403."""
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        raise PermissionDenied("This page is for clinic practitioners.")
+    return membership
+
+
+def clinic_patient(request: HttpRequest, pk: int) -> Patient:
+    """A patient of the signed-in practitioner's clinic, or 404."""
+    membership = clinic_membership(request)
+    try:
+        return Patient.objects.select_related("primary_practitioner__user", "user").get(
+            pk=pk, clinic_id=membership.clinic_id
+        )
+    except Patient.DoesNotExist:
+        raise Http404("No such patient in this clinic.") from None
+
+
+def own_patient_record(request: HttpRequest) -> Patient:
+    """The signed-in patient's own record, or 403 for anyone else."""
+    patient = getattr(request.user, "patient", None)
+    if patient is None:
+        raise PermissionDenied("This page is for patients.")
+    return patient

@@ -1,0 +1,84 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from accounts.models import Clinic, Invitation, Membership, Patient, User
+
+
+class EmailUserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class EmailUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = EmailUserChangeForm
+    add_form = EmailUserCreationForm
+    ordering = ("email",)
+    list_display = ("email", "full_name", "is_staff", "is_active", "last_login")
+    list_filter = ("is_staff", "is_active", "groups")
+    search_fields = ("email", "full_name")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("About", {"fields": ("full_name",)}),
+        (
+            "Access",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "time_zone")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "clinic", "role")
+    list_filter = ("clinic", "role")
+    search_fields = ("user__email", "user__full_name")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "clinic", "primary_practitioner", "has_account")
+    list_filter = ("clinic",)
+    search_fields = ("full_name", "email")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+
+    @admin.display(boolean=True, description="Has an account")
+    def has_account(self, obj):
+        return obj.has_account
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("patient", "created_at", "expires_at", "used_at")
+    list_filter = ("patient__clinic",)
+    search_fields = ("patient__full_name",)
+    readonly_fields = ("patient", "token_hash", "created_by", "created_at", "expires_at", "used_at")
+
+    def has_add_permission(self, request):
+        # Links are only made by the invite workflow, which emails the token.
+        return False

@@ -1,0 +1,96 @@
+"""Load a small, believable demo: two clinics, their people and a staff admin.
+
+Running it again brings the demo back to the same state; it never runs with
+DEBUG off, so it cannot touch a production database by accident.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Clinic, Invitation, Membership, Patient, User
+
+DEMO_PASSWORD = "mat-demo-visit"  # noqa: S105  (printed for the demo; DEBUG only)
+
+CLINICS = [
+    {
+        "slug": "riverside",
+        "name": "Riverside Acupuncture",
+        "time_zone": "Europe/London",
+        "practitioners": [
+            ("lin.hart@riverside.example", "Lin Hart"),
+            ("sam.okafor@riverside.example", "Sam Okafor"),
+        ],
+        # (email, name, index of the primary practitioner, has an account)
+        "patients": [
+            ("ada.byrne@patients.example", "Ada Byrne", 0, True),
+            ("ben.mistry@patients.example", "Ben Mistry", 0, True),
+            ("cara.nowak@patients.example", "Cara Nowak", 1, True),
+            ("dev.patel@patients.example", "Dev Patel", 1, True),
+            ("eve.santos@patients.example", "Eve Santos", 0, False),
+        ],
+    },
+    {
+        "slug": "harbour",
+        "name": "Harbour Street Clinic",
+        "time_zone": "America/New_York",
+        "practitioners": [("noor.haddad@harbour.example", "Noor Haddad")],
+        "patients": [("finn.doyle@patients.example", "Finn Doyle", 0, True)],
+    },
+]
+STAFF = ("admin@matcompanion.example", "Robin Staff")
+
+
+def _user(email: str, name: str, **extra) -> User:
+    user, _ = User.objects.update_or_create(
+        email=email, defaults={"full_name": name, "is_active": True, **extra}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo clinics and sign-ins (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo only runs with DEBUG on; it is demo data.")
+        sign_ins: list[tuple[str, str]] = []
+        with transaction.atomic():
+            staff = _user(*STAFF, is_staff=True, is_superuser=True)
+            sign_ins.append(("Staff admin", staff.email))
+            for spec in CLINICS:
+                clinic, _ = Clinic.objects.update_or_create(
+                    slug=spec["slug"],
+                    defaults={"name": spec["name"], "time_zone": spec["time_zone"]},
+                )
+                memberships = []
+                for email, name in spec["practitioners"]:
+                    user = _user(email, name)
+                    membership, _ = Membership.objects.update_or_create(
+                        user=user,
+                        defaults={"clinic": clinic, "role": Membership.Role.PRACTITIONER},
+                    )
+                    memberships.append(membership)
+                    sign_ins.append((f"Practitioner, {clinic.name}", email))
+                for email, name, primary, has_account in spec["patients"]:
+                    user = _user(email, name) if has_account else None
+                    patient, _ = Patient.objects.update_or_create(
+                        clinic=clinic,
+                        email=email,
+                        defaults={
+                            "full_name": name,
+                            "primary_practitioner": memberships[primary],
+                            "user": user,
+                        },
+                    )
+                    if has_account:
+                        sign_ins.append((f"Patient, {clinic.name}", email))
+                    elif not patient.invitations.exists():
+                        Invitation.issue(patient, created_by=memberships[primary].user)
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /sign-in/ with:"))
+        width = max(len(who) for who, _ in sign_ins)
+        for who, email in sign_ins:
+            self.stdout.write(f"  {who:<{width}}  {email}")
+        self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")

@@ -1,0 +1,83 @@
+"""Session lifetime, htmx-aware sign-in redirects and private caching."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+SESSION_STARTED = "_session_started"
+SESSION_LAST_SEEN = "_session_last_seen"
+# Write the last-seen time at most this often, not on every request.
+_LAST_SEEN_GRANULARITY = 60
+
+
+def _read(session, key: str) -> datetime | None:
+    raw = session.get(key)
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+class SessionLifetimeMiddleware:
+    """Signs people out after 30 idle minutes and after 12 hours in all.
+
+    Requests that htmx makes on its own (``hx-trigger="every ..."``) carry the
+    header ``X-Background-Poll``; they are checked but never count as activity,
+    so an open tab that polls cannot keep a session alive forever.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = timezone.now()
+            started = _read(request.session, SESSION_STARTED)
+            last_seen = _read(request.session, SESSION_LAST_SEEN)
+            if started is None or last_seen is None:
+                started = started or now
+                request.session[SESSION_STARTED] = started.isoformat()
+                request.session[SESSION_LAST_SEEN] = now.isoformat()
+            elif (
+                now - last_seen > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_ABSOLUTE_LIFETIME
+            ):
+                logout(request)
+                messages.info(request, "You were signed out to keep your records private.")
+            elif "HTTP_X_BACKGROUND_POLL" not in request.META and (
+                (now - last_seen).total_seconds() > _LAST_SEEN_GRANULARITY
+            ):
+                request.session[SESSION_LAST_SEEN] = now.isoformat()
+        return self.get_response(request)
+
+
+class HtmxAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Like Django's, but an htmx request is told to load the sign-in page
+    as a whole page instead of swapping it into a fragment."""
+
+    def handle_no_permission(self, request, view_func):
+        response = super().handle_no_permission(request, view_func)
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(response["Location"])
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """Nothing shown to a signed-in person may be kept by a browser or proxy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated or getattr(request, "no_store", False):
+            add_never_cache_headers(response)
+        return response

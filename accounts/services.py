@@ -1,0 +1,92 @@
+"""Workflows that touch several account models: inviting and enrolling patients."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Invitation, Patient
+
+# A patient asking again within this window gets the link already on its way.
+RENEWAL_COOLDOWN = timedelta(minutes=10)
+
+
+class EnrolmentError(Exception):
+    """The invitation cannot be turned into an account; the message says why."""
+
+
+def send_invitation(request: HttpRequest, patient: Patient, invited_by=None) -> Invitation:
+    """Issue a fresh link for ``patient`` and email it; older unused links stop working."""
+    with transaction.atomic():
+        patient.invitations.filter(used_at__isnull=True).delete()
+        invitation, token = Invitation.issue(patient, created_by=invited_by)
+    link = request.build_absolute_uri(reverse("invitation-accept", args=[token]))
+    context = {
+        "patient": patient,
+        "clinic": patient.clinic,
+        "practitioner": patient.primary_practitioner.user,
+        "link": link,
+        "expires_at": invitation.expires_at,
+    }
+    send_mail(
+        subject=f"Your mat plan at {patient.clinic.name}: set your password",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[patient.email],
+    )
+    return invitation
+
+
+def renew_invitation(request: HttpRequest, expired: Invitation) -> bool:
+    """Send a new link to the address on file, unless one went out moments ago.
+
+    Returns whether a new email was sent.
+    """
+    patient = expired.patient
+    recent = patient.invitations.filter(
+        created_at__gt=timezone.now() - RENEWAL_COOLDOWN, used_at__isnull=True
+    ).exclude(pk=expired.pk)
+    if patient.has_account or recent.exists():
+        return False
+    send_invitation(request, patient, invited_by=None)
+    return True
+
+
+def enrol_patient(token: str, password: str):
+    """Turn a valid invitation into a patient account with ``password``.
+
+    Locks the invitation row so that two submissions of the same link create
+    one account at most.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.for_token(token)
+            .select_for_update()
+            .select_related("patient")
+            .first()
+        )
+        if invitation is None:
+            raise EnrolmentError("This link is not valid any more.")
+        if invitation.is_used or invitation.patient.has_account:
+            raise EnrolmentError("This link has already been used.")
+        if invitation.is_expired:
+            raise EnrolmentError("This link has expired.")
+        patient = invitation.patient
+        if User.objects.filter(email__iexact=patient.email).exists():
+            raise EnrolmentError(
+                "An account already uses this email address. Please ask your clinic for help."
+            )
+        user = User.objects.create_user(
+            email=patient.email, password=password, full_name=patient.full_name
+        )
+        patient.user = user
+        patient.save(update_fields=["user"])
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+    return user

@@ -1,0 +1,61 @@
+from django import forms
+from django.db.models.functions import Lower
+
+from accounts.models import Membership, Patient, normalise_email
+
+
+class PatientSearchForm(forms.Form):
+    """The patient list's query string; a bad value is a 400, not a 500."""
+
+    q = forms.CharField(label="Search by name", required=False, max_length=100)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+
+class AddPatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["full_name", "email", "primary_practitioner"]
+        labels = {
+            "full_name": "Patient's name",
+            "email": "Patient's email",
+            "primary_practitioner": "Primary practitioner",
+        }
+        help_texts = {
+            "email": "We send the invitation link here. It works for 7 days.",
+        }
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        self.membership = membership
+        super().__init__(*args, **kwargs)
+        field = self.fields["primary_practitioner"]
+        field.queryset = (
+            Membership.objects.filter(
+                clinic_id=membership.clinic_id, role=Membership.Role.PRACTITIONER
+            )
+            .select_related("user")
+            .order_by(Lower("user__full_name"))
+        )
+        field.label_from_instance = lambda m: m.user.full_name or m.user.email
+        field.empty_label = None
+        if membership.role == Membership.Role.PRACTITIONER:
+            field.initial = membership.pk
+        self.instance.clinic_id = membership.clinic_id
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError("Please enter the patient's name.")
+        return name
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        clash = Patient.objects.filter(
+            clinic_id=self.membership.clinic_id, email__iexact=email
+        ).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                "This clinic already has a patient with that email address."
+            )
+        return email

@@ -1,0 +1,1 @@
+"""The care side: appointments and between-visit plans (to come)."""

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clinic import views
+
+handler500 = "clinic.views.server_error"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("home/", views.patient_home, name="patient-home"),
+    path("patients/", views.patient_list, name="patient-list"),
+    path("patients/add/", views.patient_add, name="patient-add"),
+    path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
+    path("patients/<int:pk>/invite/", views.patient_invite, name="patient-invite"),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]

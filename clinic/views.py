@@ -1,0 +1,109 @@
+import sys
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import DatabaseError, transaction
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import clinic_membership, clinic_patient, own_patient_record, role_of
+from accounts.models import Patient
+from accounts.services import send_invitation
+from clinic.forms import AddPatientForm, PatientSearchForm
+
+PATIENTS_PER_PAGE = 25
+
+
+@require_GET
+def home(request):
+    """Send each person to the page their role starts on."""
+    role = role_of(request.user)
+    if role == "patient":
+        return redirect("patient-home")
+    if role in ("practitioner", "clinic_admin"):
+        return redirect("patient-list")
+    if role == "staff":
+        return redirect("admin:index")
+    return render(request, "clinic/no_role.html", status=403)
+
+
+@require_GET
+def patient_home(request):
+    patient = own_patient_record(request)
+    return render(
+        request,
+        "clinic/patient_home.html",
+        {"patient": patient, "practitioner": patient.primary_practitioner.user},
+    )
+
+
+@require_GET
+def patient_list(request):
+    membership = clinic_membership(request)
+    search = PatientSearchForm(request.GET)
+    if not search.is_valid():
+        return HttpResponseBadRequest("That search could not be understood.")
+    patients = Patient.objects.filter(clinic_id=membership.clinic_id).select_related(
+        "primary_practitioner__user", "user"
+    )
+    query = search.cleaned_data["q"]
+    if query:
+        patients = patients.filter(full_name__icontains=query)
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(search.cleaned_data["page"] or 1)
+    return render(
+        request,
+        "clinic/patient_list.html",
+        {"page": page, "query": query, "clinic": membership.clinic},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def patient_add(request):
+    membership = clinic_membership(request)
+    form = AddPatientForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            patient = form.save()
+            send_invitation(request, patient, invited_by=request.user)
+        messages.success(
+            request,
+            f"{patient.full_name} is added. We emailed them a link to set a password.",
+        )
+        return redirect("patient-detail", patient.pk)
+    return render(request, "clinic/patient_add.html", {"form": form})
+
+
+@require_GET
+def patient_detail(request, pk: int):
+    patient = clinic_patient(request, pk)
+    invitation = patient.invitations.first()
+    return render(
+        request,
+        "clinic/patient_detail.html",
+        {"patient": patient, "invitation": invitation},
+    )
+
+
+@require_POST
+def patient_invite(request, pk: int):
+    patient = clinic_patient(request, pk)
+    if patient.has_account:
+        messages.info(request, f"{patient.full_name} already has an account.")
+    else:
+        send_invitation(request, patient, invited_by=request.user)
+        messages.success(request, f"A new invitation is on its way to {patient.email}.")
+    return redirect("patient-detail", patient.pk)
+
+
+def server_error(request):
+    """Plain error pages that need neither the database nor a request context.
+
+    When the database is out of reach the site answers 503 so that a load
+    balancer and the person both know to try again shortly.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DatabaseError):
+        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -1,0 +1,23 @@
+"""Settings for the test suite: the real settings with development values.
+
+DATABASE_URL still decides the database, so ``make test`` runs on
+PostgreSQL when it is set and on SQLite otherwise.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+
+from clinic.settings import *  # noqa: F403
+from clinic.settings import PASSWORD_HASHERS
+
+# Hashing with Argon2 on every test sign-in is slow; production keeps it first
+# (a test checks that), the suite uses a fast hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
