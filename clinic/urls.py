@@ -13,5 +13,6 @@ urlpatterns = [
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient-invite"),
     path("", include("accounts.urls")),
+    path("", include("mats.urls")),
     path("admin/", admin.site.urls),
 ]

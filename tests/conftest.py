@@ -1,0 +1,99 @@
+"""Shared personas: who is signed in when a test makes a request.
+
+Clinic A has a practitioner (alice) and a patient (pat); Clinic B has a
+practitioner (bob) and a patient (quinn); staff is a staff admin with no
+clinic; a visitor is not signed in.
+"""
+
+import pytest
+from django.test import Client
+
+from accounts.models import Clinic, Membership, Patient, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(email: str, name: str = "", **extra) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=name, **extra)
+
+
+@pytest.fixture
+def clinic_a(db) -> Clinic:
+    return Clinic.objects.create(name="Clinic A", slug="clinic-a", time_zone="Europe/London")
+
+
+@pytest.fixture
+def clinic_b(db) -> Clinic:
+    return Clinic.objects.create(name="Clinic B", slug="clinic-b", time_zone="America/New_York")
+
+
+@pytest.fixture
+def alice(clinic_a) -> Membership:
+    user = make_user("alice@a.example", "Alice Practitioner")
+    return Membership.objects.create(user=user, clinic=clinic_a, role=Membership.Role.PRACTITIONER)
+
+
+@pytest.fixture
+def bob(clinic_b) -> Membership:
+    user = make_user("bob@b.example", "Bob Practitioner")
+    return Membership.objects.create(user=user, clinic=clinic_b, role=Membership.Role.PRACTITIONER)
+
+
+@pytest.fixture
+def pat(clinic_a, alice) -> Patient:
+    user = make_user("pat@patients.example", "Pat Patient")
+    return Patient.objects.create(
+        clinic=clinic_a,
+        primary_practitioner=alice,
+        user=user,
+        full_name="Pat Patient",
+        email=user.email,
+    )
+
+
+@pytest.fixture
+def quinn(clinic_b, bob) -> Patient:
+    user = make_user("quinn@patients.example", "Quinn Patient")
+    return Patient.objects.create(
+        clinic=clinic_b,
+        primary_practitioner=bob,
+        user=user,
+        full_name="Quinn Patient",
+        email=user.email,
+    )
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return make_user("staff@clinic.example", "Sam Staff", is_staff=True, is_superuser=True)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    return _client_for(alice.user)
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    return _client_for(bob.user)
+
+
+@pytest.fixture
+def pat_client(pat) -> Client:
+    return _client_for(pat.user)
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    return _client_for(staff)
+
+
+@pytest.fixture
+def visitor_client(db) -> Client:
+    return Client()

@@ -1,0 +1,149 @@
+"""Walk every URL pattern as every persona, with GET and POST.
+
+Each pattern must have a row in ACCESS below, so a new URL cannot ship
+without someone deciding who may reach it. The expected answers are:
+
+- ``LOGIN``: redirected to the sign-in page;
+- an HTTP status code (200, 302, 403, 404, 405, 410);
+- for the object URLs, Clinic B's practitioner asks for Clinic A's objects
+  and must get 404, never 403 or the page.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Invitation, Patient
+
+LOGIN = "login"
+PERSONAS = ("visitor", "pat", "alice", "bob", "staff")
+
+
+def everyone(answer):
+    return dict.fromkeys(PERSONAS, answer)
+
+
+def signed_in(answer, *, visitor=LOGIN):
+    return {**everyone(answer), "visitor": visitor}
+
+
+@dataclass
+class Row:
+    get: dict
+    post: dict
+    kwargs: str | None = None  # which object from the world fills the URL
+    notes: str = field(default="")
+
+
+PATIENT_ONLY = {"visitor": LOGIN, "pat": 200, "alice": 403, "bob": 403, "staff": 403}
+PRACTITIONER_ONLY = {"visitor": LOGIN, "pat": 403, "alice": 200, "bob": 200, "staff": 403}
+CLINIC_A_OBJECT = {"visitor": LOGIN, "pat": 403, "alice": 200, "bob": 404, "staff": 403}
+
+ACCESS: dict[str, Row] = {
+    "home": Row(get=signed_in(302), post=signed_in(405)),
+    "patient-home": Row(get=PATIENT_ONLY, post=signed_in(405)),
+    "patient-list": Row(get=PRACTITIONER_ONLY, post=signed_in(405)),
+    "patient-add": Row(get=PRACTITIONER_ONLY, post=PRACTITIONER_ONLY),
+    "patient-detail": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="patient"),
+    "patient-invite": Row(
+        get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="patient"
+    ),
+    "login": Row(get={**everyone(302), "visitor": 200}, post={**everyone(302), "visitor": 200}),
+    "logout": Row(get=signed_in(405), post=everyone(LOGIN)),
+    "password_change": Row(get=signed_in(200), post=signed_in(200)),
+    "password_change_done": Row(get=signed_in(200), post=signed_in(405)),
+    "password_reset": Row(get=everyone(200), post=everyone(200)),
+    "password_reset_done": Row(get=everyone(200), post=everyone(405)),
+    "password_reset_confirm": Row(get=everyone(200), post=everyone(200), kwargs="reset"),
+    "password_reset_complete": Row(get=everyone(200), post=everyone(405)),
+    # A signed-in person never uses someone's invitation: they are asked to sign out.
+    "invitation-accept": Row(
+        get={**everyone(403), "visitor": 200},
+        post={**everyone(403), "visitor": 200},
+        kwargs="token",
+    ),
+    "invitation-renew": Row(
+        get=everyone(405), post={**everyone(403), "visitor": 302}, kwargs="token"
+    ),
+    "invitation-renewed": Row(get=everyone(200), post=everyone(405)),
+}
+
+
+def walk(patterns, prefix=""):
+    """Yield (namespace-qualified name, route) for every pattern outside the admin."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield entry.name, prefix + str(entry.pattern)
+
+
+@pytest.fixture
+def world(pat, quinn, alice, bob, staff, clinic_a):
+    stranger = Patient.objects.create(
+        clinic=clinic_a,
+        primary_practitioner=alice,
+        full_name="Not Yet Signed Up",
+        email="new@patients.example",
+    )
+    _, token = Invitation.issue(stranger, created_by=alice.user)
+    return {
+        "patient": {"pk": pat.pk},
+        "token": {"token": token},
+        "reset": {"uidb64": "MQ", "token": "not-a-real-token"},
+    }
+
+
+def _outcome(response):
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+def test_every_pattern_has_a_row():
+    names = [name for name, _ in walk(get_resolver().url_patterns)]
+    assert len(names) == len(set(names)), "URL names must be unique"
+    assert sorted(names) == sorted(ACCESS)
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_url_answers_each_persona_as_expected(
+    name, world, visitor_client, pat_client, alice_client, bob_client, staff_client
+):
+    clients = {
+        "visitor": visitor_client,
+        "pat": pat_client,
+        "alice": alice_client,
+        "bob": bob_client,
+        "staff": staff_client,
+    }
+    row = ACCESS[name]
+    url = reverse(name, kwargs=world[row.kwargs] if row.kwargs else None)
+    seen = {}
+    expected = {}
+    for persona in PERSONAS:
+        # GET before POST, so that signing out (a POST) comes last.
+        for method in ("get", "post"):
+            response = getattr(clients[persona], method)(url)
+            seen[(persona, method)] = _outcome(response)
+            expected[(persona, method)] = getattr(row, method)[persona]
+    assert seen == expected
+
+
+def test_walk_covers_all_seventeen_patterns():
+    walked = list(walk(get_resolver().url_patterns))
+    assert len(walked) == 17
+
+
+def test_admin_is_for_staff_only(
+    visitor_client, pat_client, alice_client, bob_client, staff_client
+):
+    index = reverse("admin:index")
+    assert staff_client.get(index).status_code == 200
+    for client in (visitor_client, pat_client, alice_client, bob_client):
+        response = client.get(index)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
