@@ -1,0 +1,67 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+
+def test_password_change_needs_the_old_password(pat_client, pat):
+    response = pat_client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "a-new-mat-pass",
+            "new_password2": "a-new-mat-pass",
+        },
+    )
+    assert response.status_code == 200
+    assert "One thing needs fixing" in response.text
+    pat.user.refresh_from_db()
+    assert pat.user.check_password(PASSWORD)
+
+
+def test_password_change_saves_and_confirms(pat_client, pat):
+    response = pat_client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-mat-pass",
+            "new_password2": "a-new-mat-pass",
+        },
+        follow=True,
+    )
+    assert "Password changed" in response.text
+    pat.user.refresh_from_db()
+    assert pat.user.check_password("a-new-mat-pass")
+
+
+def test_reset_link_sets_a_new_password(visitor_client, pat):
+    response = visitor_client.post(reverse("password_reset"), {"email": pat.email.upper()})
+    assert response["Location"] == reverse("password_reset_done")
+    (message,) = mail.outbox
+    assert message.to == [pat.email]
+    link = re.search(r"http://testserver(/password-reset/\S+/)", message.body).group(1)
+
+    response = visitor_client.get(link, follow=True)
+    assert "Choose a new password" in response.text
+    form_url = response.redirect_chain[-1][0]
+    response = visitor_client.post(
+        form_url, {"new_password1": "fresh-mat-pass-9", "new_password2": "fresh-mat-pass-9"}
+    )
+    assert response["Location"] == reverse("password_reset_complete")
+    pat.user.refresh_from_db()
+    assert pat.user.check_password("fresh-mat-pass-9")
+
+
+def test_reset_for_unknown_address_sends_nothing_and_looks_the_same(visitor_client):
+    response = visitor_client.post(reverse("password_reset"), {"email": "nobody@x.example"})
+    assert response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_broken_reset_link_offers_a_new_one(visitor_client):
+    url = reverse("password_reset_confirm", args=["MQ", "set-password"])
+    response = visitor_client.get(url)
+    assert "This reset link does not work" in response.text
+    assert reverse("password_reset") in response.text

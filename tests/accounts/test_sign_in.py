@@ -1,0 +1,63 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from tests.conftest import PASSWORD
+
+
+def _sign_in(client, email, password=PASSWORD, **extra):
+    return client.post(reverse("login"), {"username": email, "password": password}, **extra)
+
+
+@pytest.mark.parametrize(
+    ("persona", "landing"),
+    [("pat", "/home/"), ("alice", "/patients/"), ("staff", "/admin/")],
+)
+def test_each_role_lands_on_its_own_page(persona, landing, visitor_client, request):
+    who = request.getfixturevalue(persona)
+    email = who.email if isinstance(who, User) else who.user.email
+    response = _sign_in(visitor_client, email)
+    assert response.status_code == 302
+    response = visitor_client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"] == landing
+
+
+def test_wrong_password_says_so_without_saying_which_part(visitor_client, pat):
+    response = _sign_in(visitor_client, pat.email, "not-the-password")
+    assert response.status_code == 200
+    assert "That email and password do not match an account" in response.text
+    assert "_auth_user_id" not in visitor_client.session
+
+
+def test_five_failures_lock_the_address_for_that_email(visitor_client, pat):
+    for _ in range(5):
+        _sign_in(visitor_client, pat.email, "wrong")
+    response = _sign_in(visitor_client, pat.email.upper())
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.text
+    assert "_auth_user_id" not in visitor_client.session
+
+
+def test_lockout_is_per_email_and_address(visitor_client, pat, alice):
+    for _ in range(5):
+        _sign_in(visitor_client, pat.email, "wrong")
+    # The same address may still sign in as someone else ...
+    assert _sign_in(visitor_client, alice.user.email).status_code == 302
+    # ... and the locked email from another address.
+    other = _sign_in(visitor_client, pat.email, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 302
+
+
+def test_sign_out_is_a_post_and_ends_the_session(pat_client):
+    assert pat_client.get(reverse("logout")).status_code == 405
+    response = pat_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert pat_client.get(reverse("patient-home"))["Location"].startswith("/sign-in/")
+
+
+def test_argon2_is_the_first_password_hasher():
+    from clinic import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert len(production.AUTH_PASSWORD_VALIDATORS) == 4

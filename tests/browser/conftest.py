@@ -1,0 +1,86 @@
+"""Playwright against Django's live server, driving Debian's Chromium.
+
+The browser is ``/usr/bin/chromium`` (installed by ``.ci/run`` with
+apt-get); Playwright never downloads one. A missing browser fails the run:
+there is no skip.
+
+Fixtures offered to browser tests:
+
+- ``page``: pytest-playwright's page, in a fresh context per test;
+- ``site``: the live server's base URL, e.g. ``http://localhost:41234``;
+- ``sign_in(page, email, password)``: signs in through the real form;
+- ``log_in_as(page, user)``: puts a session cookie for ``user`` into the
+  browser, for tests whose subject is not the sign-in itself.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM
+# calls that tests make alongside it are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}. Install Debian's package "
+            "(apt-get install chromium) or run .ci/run, which does."
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def site(live_server) -> str:
+    return live_server.url
+
+
+@pytest.fixture
+def sign_in(site):
+    def _sign_in(page, email: str, password: str) -> None:
+        page.goto(f"{site}/sign-in/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return _sign_in
+
+
+@pytest.fixture
+def log_in_as(site):
+    def _log_in_as(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": site}]
+        )
+
+    return _log_in_as

@@ -1,0 +1,84 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import Invitation, Membership, Patient
+from tests.conftest import make_user
+
+
+def _post(client, **data):
+    return client.post(reverse("patient-add"), data)
+
+
+def test_adding_a_patient_emails_an_invitation(alice_client, alice):
+    response = _post(
+        alice_client,
+        full_name="  Jo   March ",
+        email="Jo@Example.org",
+        primary_practitioner=alice.pk,
+    )
+    patient = Patient.objects.get()
+    assert response["Location"] == reverse("patient-detail", args=[patient.pk])
+    assert (patient.full_name, patient.email, patient.clinic_id) == (
+        "Jo March",
+        "jo@example.org",
+        alice.clinic_id,
+    )
+    assert patient.user is None
+    assert Invitation.objects.filter(patient=patient, used_at=None).count() == 1
+    (message,) = mail.outbox
+    assert message.to == ["jo@example.org"]
+    assert re.search(r"http://testserver/invitation/\S+/", message.body)
+    assert "Alice Practitioner at Clinic A" in message.body
+
+
+def test_form_offers_this_clinics_practitioners_and_preselects_self(alice_client, alice, bob):
+    html = alice_client.get(reverse("patient-add")).text
+    assert f'value="{alice.pk}" selected' in html
+    assert "Bob Practitioner" not in html
+
+
+def test_same_email_twice_in_one_clinic_is_refused(alice_client, alice, pat):
+    response = _post(
+        alice_client, full_name="Dup", email=pat.email.upper(), primary_practitioner=alice.pk
+    )
+    assert response.status_code == 200
+    assert "This clinic already has a patient with that email address." in response.text
+    assert Patient.objects.count() == 1
+    assert mail.outbox == []
+
+
+def test_same_email_may_be_a_patient_at_another_clinic(bob_client, bob, pat):
+    response = _post(
+        bob_client, full_name="Pat Elsewhere", email=pat.email, primary_practitioner=bob.pk
+    )
+    assert response.status_code == 302
+    assert Patient.objects.filter(email=pat.email).count() == 2
+
+
+def test_tampered_practitioner_from_another_clinic_is_refused(alice_client, bob):
+    response = _post(alice_client, full_name="X", email="x@x.example", primary_practitioner=bob.pk)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert Patient.objects.count() == 0
+
+
+def test_missing_fields_are_listed_in_an_error_summary(alice_client):
+    response = _post(alice_client, full_name="   ", email="not-an-email")
+    assert response.status_code == 200
+    assert "things need fixing" in response.text
+    assert 'href="#id_email"' in response.text
+    assert Patient.objects.count() == 0
+
+
+def test_clinic_admin_chooses_the_primary_practitioner(client, clinic_a, alice):
+    admin_user = make_user("front@a.example", "Front Desk")
+    Membership.objects.create(user=admin_user, clinic=clinic_a, role=Membership.Role.CLINIC_ADMIN)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("patient-add"),
+        {"full_name": "Kim Lee", "email": "kim@x.example", "primary_practitioner": alice.pk},
+    )
+    assert response.status_code == 302
+    assert Patient.objects.get().primary_practitioner == alice

@@ -1,0 +1,79 @@
+"""Settings come from the environment and fail loudly when they make no sense."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "clinic.example"}
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    """Import the real settings module in a clean interpreter with ``env``."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_BACKEND"}
+    }
+    code = (
+        "import clinic.settings as s;"
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_debug_is_off_unless_set():
+    result = load_settings(SECRET_KEY="x" * 60, ALLOWED_HOSTS="clinic.example")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False ")
+
+
+def test_unreadable_debug_stops_start_up():
+    result = load_settings(DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a yes/no value" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_without_a_required_value_names_it(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+def test_production_defaults_are_the_safe_ones():
+    result = load_settings(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    debug, _engine, ssl_redirect, hosts = result.stdout.split(" ", 3)
+    assert (debug, ssl_redirect) == ("False", "True")
+    assert hosts.strip() == "['clinic.example']"
+
+
+def test_sqlite_is_the_embedded_default():
+    result = load_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.sqlite3" in result.stdout
+
+
+def test_postgres_url_selects_postgresql():
+    result = load_settings(DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/clinic")
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in result.stdout
+
+
+def test_unknown_database_url_names_the_variable():
+    result = load_settings(DEBUG="1", DATABASE_URL="nosuchdb://x")
+    assert result.returncode != 0
+    assert "DATABASE_URL could not be read" in result.stderr
