@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import Clinic, Invitation, Membership, Patient, User
+from accounts.models import AuditEvent, Clinic, Invitation, Membership, Patient, User
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -81,4 +81,21 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Links are only made by the invite workflow, which emails the token.
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "clinic", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type", "clinic")
+    date_hierarchy = "at"
+
+    # The trail is evidence: nobody edits or deletes it from the admin.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,6 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 from accounts.models import User
 
@@ -16,6 +21,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
     def __init__(self, request=None, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(
@@ -40,6 +46,7 @@ class SetFirstPasswordForm(forms.Form):
 
     def __init__(self, *args, patient, **kwargs):
         self.patient = patient
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -54,3 +61,23 @@ class SetFirstPasswordForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class PlainLabelsMixin:
+    """Labels without Django's trailing colon, as on every other form here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ChangePasswordForm(PlainLabelsMixin, PasswordChangeForm):
+    pass
+
+
+class ResetPasswordForm(PlainLabelsMixin, PasswordResetForm):
+    pass
+
+
+class ChooseNewPasswordForm(PlainLabelsMixin, SetPasswordForm):
+    pass

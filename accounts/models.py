@@ -244,3 +244,34 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class AuditEvent(models.Model):
+    """Who read or changed which patient record, and when.
+
+    Rows name objects by type and id only: no names, emails or health data
+    ever go into the audit trail, so it can be kept and shared with auditors.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        INVITE = "invite", "Invited"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    path = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_type} #{self.object_id}"

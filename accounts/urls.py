@@ -2,7 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
-from accounts.forms import EmailAuthenticationForm
+from accounts.forms import (
+    ChangePasswordForm,
+    ChooseNewPasswordForm,
+    EmailAuthenticationForm,
+    ResetPasswordForm,
+)
 
 # Django's own views for sign-in, password change and reset, with our
 # templates. They keep Django's URL names because the views reverse them.
@@ -15,7 +20,11 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        name="password_change",
+    ),
     path(
         "account/password/changed/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -24,6 +33,7 @@ urlpatterns = [
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=ResetPasswordForm,
             html_email_template_name=None,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
@@ -37,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=ChooseNewPasswordForm),
         name="password_reset_confirm",
     ),
     path(

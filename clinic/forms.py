@@ -23,9 +23,21 @@ class AddPatientForm(forms.ModelForm):
         help_texts = {
             "email": "We send the invitation link here. It works for 7 days.",
         }
+        error_messages = {
+            "full_name": {"required": "Please enter the patient's name."},
+            "email": {
+                "required": "Please enter the patient's email address.",
+                "invalid": "This does not look like an email address; check it for typos.",
+            },
+            "primary_practitioner": {
+                "required": "Please choose the patient's primary practitioner.",
+                "invalid_choice": "Please choose a practitioner from this clinic.",
+            },
+        }
 
     def __init__(self, *args, membership: Membership, **kwargs):
         self.membership = membership
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields["primary_practitioner"]
         field.queryset = (

@@ -60,7 +60,7 @@ def test_same_email_may_be_a_patient_at_another_clinic(bob_client, bob, pat):
 def test_tampered_practitioner_from_another_clinic_is_refused(alice_client, bob):
     response = _post(alice_client, full_name="X", email="x@x.example", primary_practitioner=bob.pk)
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "Please choose a practitioner from this clinic." in response.text
     assert Patient.objects.count() == 0
 
 
