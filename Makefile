@@ -9,6 +9,7 @@ DEV_ENV := DEBUG=1 DATABASE_URL=
 
 run: install ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(UV) run python manage.py migrate --noinput
+	$(DEV_ENV) $(UV) run python manage.py seed_content
 	$(DEV_ENV) $(UV) run python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(DEV_ENV) $(UV) run python manage.py runserver 127.0.0.1:8000

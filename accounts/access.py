@@ -53,3 +53,15 @@ def own_patient_record(request: HttpRequest) -> Patient:
     if patient is None:
         raise PermissionDenied("This page is for patients.")
     return patient
+
+
+READER_ROLES = ("patient", "practitioner", "clinic_admin")
+
+
+def signed_in_reader(request: HttpRequest) -> str:
+    """The role of a patient or clinic member reading the shared mat library,
+    or 403 for anyone else (staff curate it in the admin instead)."""
+    role = role_of(request.user)
+    if role not in READER_ROLES:
+        raise PermissionDenied("This page is for patients and clinic practitioners.")
+    return role

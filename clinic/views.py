@@ -3,6 +3,7 @@ import sys
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
+from django.db.models import OuterRef
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,6 +13,12 @@ from accounts.access import clinic_membership, clinic_patient, own_patient_recor
 from accounts.models import Patient
 from accounts.services import send_invitation
 from clinic.forms import AddPatientForm, PatientSearchForm
+from mats.services import (
+    current_safety_version,
+    highest_version_read,
+    last_acknowledgement,
+    needs_acknowledgement,
+)
 
 PATIENTS_PER_PAGE = 25
 
@@ -32,6 +39,9 @@ def home(request):
 @require_GET
 def patient_home(request):
     patient = own_patient_record(request)
+    if needs_acknowledgement(patient):
+        # Today's session waits until the patient has read the current safety guidance.
+        return redirect("safety-acknowledge")
     return render(
         request,
         "clinic/patient_home.html",
@@ -45,8 +55,10 @@ def patient_list(request):
     search = PatientSearchForm(request.GET)
     if not search.is_valid():
         return HttpResponseBadRequest("That search could not be understood.")
-    patients = Patient.objects.filter(clinic_id=membership.clinic_id).select_related(
-        "primary_practitioner__user", "user"
+    patients = (
+        Patient.objects.filter(clinic_id=membership.clinic_id)
+        .select_related("primary_practitioner__user", "user")
+        .annotate(safety_version_read=highest_version_read(OuterRef("pk")))
     )
     query = search.cleaned_data["q"]
     if query:
@@ -55,7 +67,12 @@ def patient_list(request):
     return render(
         request,
         "clinic/patient_list.html",
-        {"page": page, "query": query, "clinic": membership.clinic},
+        {
+            "page": page,
+            "query": query,
+            "clinic": membership.clinic,
+            "safety_version": current_safety_version(),
+        },
     )
 
 
@@ -82,7 +99,12 @@ def patient_detail(request, pk: int):
     return render(
         request,
         "clinic/patient_detail.html",
-        {"patient": patient, "invitation": invitation},
+        {
+            "patient": patient,
+            "invitation": invitation,
+            "safety_version": current_safety_version(),
+            "safety_read": last_acknowledgement(patient),
+        },
     )
 
 

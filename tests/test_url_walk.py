@@ -15,6 +15,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Patient
+from mats.models import GuidancePage
+from mats.services import acknowledge_safety_version, publish_safety_version
+from tests.mats.factories import make_routine
 
 LOGIN = "login"
 PERSONAS = ("visitor", "pat", "alice", "bob", "staff")
@@ -39,6 +42,8 @@ class Row:
 PATIENT_ONLY = {"visitor": LOGIN, "pat": 200, "alice": 403, "bob": 403, "staff": 403}
 PRACTITIONER_ONLY = {"visitor": LOGIN, "pat": 403, "alice": 200, "bob": 200, "staff": 403}
 CLINIC_A_OBJECT = {"visitor": LOGIN, "pat": 403, "alice": 200, "bob": 404, "staff": 403}
+# The shared mat library: patients and clinic members read it; staff curate it in the admin.
+READER = {"visitor": LOGIN, "pat": 200, "alice": 200, "bob": 200, "staff": 403}
 
 ACCESS: dict[str, Row] = {
     "home": Row(get=signed_in(302), post=signed_in(405)),
@@ -67,6 +72,16 @@ ACCESS: dict[str, Row] = {
         get=everyone(405), post={**everyone(403), "visitor": 302}, kwargs="token"
     ),
     "invitation-renewed": Row(get=everyone(200), post=everyone(405)),
+    "library": Row(get=READER, post=signed_in(405)),
+    "guidance-page": Row(get=READER, post=signed_in(405), kwargs="guide"),
+    "position-list": Row(get=READER, post=signed_in(405)),
+    "routine-list": Row(get=READER, post=signed_in(405)),
+    "routine-detail": Row(get=READER, post=signed_in(405), kwargs="routine"),
+    "evidence": Row(get=READER, post=signed_in(405)),
+    "safety": Row(get=READER, post=signed_in(405)),
+    "safety-version": Row(get=READER, post=signed_in(405), kwargs="safety_version"),
+    # An empty POST lacks the version that was read, so it is refused as malformed.
+    "safety-acknowledge": Row(get=PATIENT_ONLY, post={**PATIENT_ONLY, "pat": 400}),
 }
 
 
@@ -90,10 +105,19 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
         email="new@patients.example",
     )
     _, token = Invitation.issue(stranger, created_by=alice.user)
+    guide = GuidancePage.objects.create(
+        title="Breathing", slug="breathing", summary="Slowly.", body="In, out.", is_published=True
+    )
+    routine = make_routine(slug="gentle", is_published=True)
+    version = publish_safety_version(change_note="First version.", published_by=staff)
+    acknowledge_safety_version(pat, version)  # so that pat's home page answers 200
     return {
         "patient": {"pk": pat.pk},
         "token": {"token": token},
         "reset": {"uidb64": "MQ", "token": "not-a-real-token"},
+        "guide": {"slug": guide.slug},
+        "routine": {"slug": routine.slug},
+        "safety_version": {"number": version.number},
     }
 
 
@@ -133,9 +157,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_seventeen_patterns():
+def test_walk_covers_all_twenty_six_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 17
+    assert len(walked) == 26
 
 
 def test_admin_is_for_staff_only(

@@ -5,10 +5,12 @@ DEBUG off, so it cannot touch a production database by accident.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Clinic, Invitation, Membership, Patient, User
+from mats.permissions import CONTENT_EDITORS_GROUP
 
 DEMO_PASSWORD = "mat-demo-visit"  # noqa: S105  (printed for the demo; DEBUG only)
 
@@ -59,6 +61,9 @@ class Command(BaseCommand):
         sign_ins: list[tuple[str, str]] = []
         with transaction.atomic():
             staff = _user(*STAFF, is_staff=True, is_superuser=True)
+            # The demo admin curates the mat content, as a clinic's admin would.
+            editors, _ = Group.objects.get_or_create(name=CONTENT_EDITORS_GROUP)
+            staff.groups.add(editors)
             sign_ins.append(("Staff admin", staff.email))
             for spec in CLINICS:
                 clinic, _ = Clinic.objects.update_or_create(

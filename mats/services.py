@@ -1,0 +1,225 @@
+"""Workflows over the mat content: publishing safety versions, patients'
+acknowledgements, and what the care side may read.
+
+This is the API the rest of the site uses; the care side should not query
+the draft rows (Contraindication, StopRule, SafetySection) directly.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from accounts.models import Patient, User
+from mats.models import (
+    Contraindication,
+    Position,
+    RoutineStage,
+    RoutineTemplate,
+    SafetyAcknowledgement,
+    SafetySection,
+    SafetyVersion,
+    StopRule,
+)
+from mats.snapshots import (
+    ContraindicationEntry,
+    SafetyChanges,
+    SafetySnapshot,
+    SectionEntry,
+    StopRuleEntry,
+    compare,
+)
+
+# --- Reading published content ---------------------------------------------
+
+
+def current_safety_version() -> SafetyVersion | None:
+    """The newest published safety version, or None if none was ever published."""
+    return SafetyVersion.objects.order_by("-number").first()
+
+
+def published_safety_snapshot() -> SafetySnapshot:
+    """The current version's content; empty if nothing was ever published."""
+    version = current_safety_version()
+    return version.snapshot if version else SafetySnapshot()
+
+
+def published_contraindications() -> tuple[ContraindicationEntry, ...]:
+    """Contraindications as currently published, in the editors' order.
+
+    Each entry has ``code`` (stable across versions, use it to store screening
+    answers and clearances), ``name``, ``question``, ``explanation``,
+    ``severity`` ("absolute" or "relative") and ``is_absolute``.
+    """
+    return published_safety_snapshot().contraindications
+
+
+def published_stop_rules() -> tuple[StopRuleEntry, ...]:
+    """Stop rules as currently published: ``code``, ``symptom``, ``what_to_do``,
+    ``pauses_plan``."""
+    return published_safety_snapshot().stop_rules
+
+
+def published_positions() -> QuerySet[Position]:
+    return Position.objects.published()
+
+
+def published_routine_templates() -> QuerySet[RoutineTemplate]:
+    """Published templates that have at least one stage, with their stages
+    (ordered by week) and each stage's published positions prefetched."""
+    stages = RoutineStage.objects.order_by("week_from").prefetch_related(
+        Prefetch("positions", queryset=Position.objects.published())
+    )
+    return (
+        RoutineTemplate.objects.published()
+        .filter(Exists(RoutineStage.objects.filter(template=OuterRef("pk"))))
+        .prefetch_related(Prefetch("stages", queryset=stages))
+    )
+
+
+# --- Publishing ------------------------------------------------------------
+
+
+def draft_safety_snapshot() -> SafetySnapshot:
+    """The safety content as editors have left it in the admin."""
+    return SafetySnapshot(
+        contraindications=tuple(
+            ContraindicationEntry(
+                code=row.code,
+                name=row.name,
+                question=row.screening_question,
+                explanation=row.practitioner_explanation,
+                severity=row.severity,
+            )
+            for row in Contraindication.objects.all()
+        ),
+        stop_rules=tuple(
+            StopRuleEntry(
+                code=row.code,
+                symptom=row.symptom,
+                what_to_do=row.what_to_do,
+                pauses_plan=row.pauses_plan,
+            )
+            for row in StopRule.objects.all()
+        ),
+        sections=tuple(
+            SectionEntry(code=row.code, title=row.title, body=row.body)
+            for row in SafetySection.objects.all()
+        ),
+    )
+
+
+def unpublished_safety_changes() -> SafetyChanges:
+    """What publishing now would change for patients and practitioners."""
+    version = current_safety_version()
+    return compare(version.snapshot if version else None, draft_safety_snapshot())
+
+
+@transaction.atomic
+def publish_safety_version(*, change_note: str, published_by: User | None) -> SafetyVersion:
+    """Freeze the draft safety content as the next numbered version.
+
+    Raises ValidationError when the change note is empty or when nothing has
+    changed since the current version. Records the publication in the admin
+    history of the new version (who, when, and what changed).
+    """
+    note = (change_note or "").strip()
+    if not note:
+        raise ValidationError(
+            "Write a change note: patients see it when they are asked to read the guidance again."
+        )
+    # Lock the newest version so that two editors publishing at once cannot
+    # both take the same number (the unique constraint is the backstop).
+    current = SafetyVersion.objects.select_for_update().order_by("-number").first()
+    draft = draft_safety_snapshot()
+    changes = compare(current.snapshot if current else None, draft)
+    if current is not None and not changes:
+        raise ValidationError(
+            f"Nothing has changed since version {current.number}, so there is nothing to "
+            "publish. Edit the contraindications, stop rules or safety sections first."
+        )
+    version = SafetyVersion.objects.create(
+        number=current.number + 1 if current else 1,
+        published_by=published_by,
+        change_note=note,
+        content=draft.to_json(),
+    )
+    if published_by is not None:
+        LogEntry.objects.log_actions(
+            user_id=published_by.pk,
+            queryset=[version],
+            action_flag=ADDITION,
+            change_message=f"Published safety version {version.number}. {changes.summary()}. "
+            f"Change note: {note}",
+        )
+    return version
+
+
+# --- Acknowledgement -------------------------------------------------------
+
+
+def needs_acknowledgement(patient: Patient) -> bool:
+    """True when a safety version is published and this patient has not
+    acknowledged the current one. With nothing published, nothing is needed."""
+    current = current_safety_version()
+    if current is None:
+        return False
+    return not SafetyAcknowledgement.objects.filter(patient=patient, version=current).exists()
+
+
+def acknowledge_safety_version(patient: Patient, version: SafetyVersion) -> SafetyAcknowledgement:
+    """Record that the patient read this version; repeating it changes nothing."""
+    acknowledgement, _ = SafetyAcknowledgement.objects.get_or_create(
+        patient=patient, version=version
+    )
+    return acknowledgement
+
+
+def last_acknowledgement(patient: Patient) -> SafetyAcknowledgement | None:
+    """The patient's acknowledgement of the highest version they have read."""
+    return (
+        SafetyAcknowledgement.objects.filter(patient=patient)
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
+    )
+
+
+def highest_version_read(patient_ref) -> Subquery:
+    """For annotating a Patient queryset without a query per row:
+    ``.annotate(read=highest_version_read(OuterRef("pk")))`` gives the number of
+    the newest safety version each patient acknowledged, or None."""
+    return Subquery(
+        SafetyAcknowledgement.objects.filter(patient=patient_ref)
+        .order_by("-version__number")
+        .values("version__number")[:1]
+    )
+
+
+@dataclass(frozen=True)
+class WhatChanged:
+    """What a patient should know since the version they last read."""
+
+    since: SafetyVersion
+    notes: tuple[SafetyVersion, ...]  # every version after ``since``, oldest first
+    changes: SafetyChanges
+
+
+def changes_since_last_read(patient: Patient) -> WhatChanged | None:
+    """None when the patient never acknowledged a version or is up to date."""
+    current = current_safety_version()
+    last = last_acknowledgement(patient)
+    if current is None or last is None or last.version.number >= current.number:
+        return None
+    notes = tuple(
+        SafetyVersion.objects.filter(
+            number__gt=last.version.number, number__lte=current.number
+        ).order_by("number")
+    )
+    return WhatChanged(
+        since=last.version,
+        notes=notes,
+        changes=compare(last.version.snapshot, current.snapshot),
+    )
