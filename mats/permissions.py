@@ -18,11 +18,12 @@ EDITOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def sync_content_editors(group_model, permission_model) -> None:
-    """Give the Content editors group exactly the permissions above.
+def sync_content_editors(group_model, permission_model):
+    """Create the Content editors group if missing and give it exactly the
+    permissions above; returns the group.
 
-    Takes the models as arguments so that a data migration can pass its
-    historical ones.
+    Takes the models as arguments so that it works with any Group and
+    Permission models, for example after a test database was flushed.
     """
     group, _ = group_model.objects.get_or_create(name=CONTENT_EDITORS_GROUP)
     codenames = [
@@ -32,3 +33,4 @@ def sync_content_editors(group_model, permission_model) -> None:
         content_type__app_label="mats", codename__in=codenames
     )
     group.permissions.set(permissions)
+    return group

@@ -98,3 +98,11 @@ def test_published_versions_cannot_be_edited_or_deleted(editor_client, staff_cli
         assert delete.status_code == 403
         assert client.get(reverse("admin:mats_safetyversion_add")).status_code == 403
     assert SafetyVersion.objects.count() == 1
+
+
+def test_no_publish_button_when_nothing_changed(editor_client, staff):
+    make_safety_content()
+    publish_safety_version(change_note="First.", published_by=staff)
+    html = editor_client.get(PUBLISH_URL).content.decode()
+    assert "Nothing has changed since version 1. Edit the safety content first." in html
+    assert "Publish version 2" not in html
