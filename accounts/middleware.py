@@ -1,6 +1,7 @@
 """Session lifetime, htmx-aware sign-in redirects and private caching."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -81,3 +82,34 @@ class PrivateNoStoreMiddleware:
         if request.user.is_authenticated or getattr(request, "no_store", False):
             add_never_cache_headers(response)
         return response
+
+
+class ClinicTimeZoneMiddleware:
+    """Show and read times in the clinic's own time zone.
+
+    Practitioners and patients see appointment times as the clinic's clock
+    shows them; staff keep the server's zone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = _clinic_zone(request.user)
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        return self.get_response(request)
+
+
+def _clinic_zone(user) -> ZoneInfo | None:
+    if not user.is_authenticated:
+        return None
+    membership = getattr(user, "membership", None)
+    if membership is not None:
+        return ZoneInfo(membership.clinic.time_zone)
+    patient = getattr(user, "patient", None)
+    if patient is not None:
+        return ZoneInfo(patient.clinic.time_zone)
+    return None

@@ -12,6 +12,7 @@ urlpatterns = [
     path("patients/add/", views.patient_add, name="patient-add"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient-invite"),
+    path("patients/<int:pk>/visits/add/", views.patient_visit_add, name="patient-visit-add"),
     path("", include("accounts.urls")),
     path("", include("mats.urls")),
     path("admin/", admin.site.urls),

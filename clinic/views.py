@@ -7,12 +7,15 @@ from django.db.models import OuterRef
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import audit
 from accounts.access import clinic_membership, clinic_patient, own_patient_record, role_of
 from accounts.models import Patient
 from accounts.services import send_invitation
-from clinic.forms import AddPatientForm, PatientSearchForm
+from clinic.forms import AddPatientForm, PatientSearchForm, VisitForm
+from clinic.models import Appointment
 from mats.services import (
     current_safety_version,
     highest_version_read,
@@ -83,6 +86,7 @@ def patient_add(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             patient = form.save()
+            audit.record(request, "create", patient, clinic_id=patient.clinic_id)
             send_invitation(request, patient, invited_by=request.user)
         messages.success(
             request,
@@ -95,7 +99,11 @@ def patient_add(request):
 @require_GET
 def patient_detail(request, pk: int):
     patient = clinic_patient(request, pk)
+    audit.record(request, "view", patient, clinic_id=patient.clinic_id)
     invitation = patient.invitations.first()
+    now = timezone.now()
+    past_visits = list(patient.appointments.past(now)[:10])
+    upcoming_visits = list(patient.appointments.upcoming(now))
     return render(
         request,
         "clinic/patient_detail.html",
@@ -104,6 +112,8 @@ def patient_detail(request, pk: int):
             "invitation": invitation,
             "safety_version": current_safety_version(),
             "safety_read": last_acknowledgement(patient),
+            "past_visits": past_visits,
+            "upcoming_visits": upcoming_visits,
         },
     )
 
@@ -114,9 +124,33 @@ def patient_invite(request, pk: int):
     if patient.has_account:
         messages.info(request, f"{patient.full_name} already has an account.")
     else:
+        audit.record(request, "invite", patient, clinic_id=patient.clinic_id)
         send_invitation(request, patient, invited_by=request.user)
         messages.success(request, f"A new invitation is on its way to {patient.email}.")
     return redirect("patient-detail", patient.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def patient_visit_add(request, pk: int):
+    patient = clinic_patient(request, pk)
+    form = VisitForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            visit = Appointment.objects.create(
+                patient=patient,
+                starts_at=data["visited_at"],
+                note=data["note"],
+                recorded_by=request.user,
+            )
+            if data["next_visit_at"]:
+                Appointment.objects.create(
+                    patient=patient, starts_at=data["next_visit_at"], recorded_by=request.user
+                )
+            audit.record(request, "create", visit, clinic_id=patient.clinic_id)
+        messages.success(request, "The visit is recorded.")
+        return redirect("patient-detail", patient.pk)
+    return render(request, "clinic/visit_form.html", {"form": form, "patient": patient})
 
 
 def server_error(request):

@@ -72,6 +72,8 @@ ACCESS: dict[str, Row] = {
         get=everyone(405), post={**everyone(403), "visitor": 302}, kwargs="token"
     ),
     "invitation-renewed": Row(get=everyone(200), post=everyone(405)),
+    # An empty POST is an invalid form, shown again with its errors.
+    "patient-visit-add": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "library": Row(get=READER, post=signed_in(405)),
     "guidance-page": Row(get=READER, post=signed_in(405), kwargs="guide"),
     "position-list": Row(get=READER, post=signed_in(405)),
@@ -157,9 +159,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_twenty_six_patterns():
+def test_walk_covers_all_twenty_seven_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 26
+    assert len(walked) == 27
 
 
 def test_admin_is_for_staff_only(
