@@ -27,3 +27,7 @@ STORAGES = {
 # file keeps every thread on its own connection, as with PostgreSQL.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+
+# Live-server request threads must not keep PostgreSQL connections open past
+# a request, or the test database cannot be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
