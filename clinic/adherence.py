@@ -1,0 +1,145 @@
+"""Adherence arithmetic for the practitioner's review. Pure functions.
+
+Definitions (the review page states them in the same words):
+
+- A *planned* session counts once its day has passed, or on its own day as
+  soon as it is logged, so a patient is never "behind" at breakfast.
+- Days on which the plan was paused are not planned days.
+- Adherence = sessions logged / sessions planned; dose = minutes logged /
+  minutes planned. A session that was ticked off and then undone is not
+  logged (callers pass only the logs that stand).
+- 80 % or more is adherent.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import mean
+
+ADHERENT = 0.8
+LOW_WEEK = 0.5
+MISSED_IN_A_ROW = 3
+# Two points is the usual smallest change that matters on the 0-10 pain scale.
+PAIN_RISE = 2
+
+
+@dataclass(frozen=True)
+class Planned:
+    day: date
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Logged:
+    day: date
+    minutes: int
+    pain_before: int | None = None
+    pain_after: int | None = None
+
+
+@dataclass(frozen=True)
+class Ratio:
+    done: int
+    planned: int
+
+    @property
+    def fraction(self) -> float | None:
+        """``None`` when nothing was planned yet: no adherence to speak of."""
+        return self.done / self.planned if self.planned else None
+
+    @property
+    def percent(self) -> int | None:
+        fraction = self.fraction
+        return None if fraction is None else round(fraction * 100)
+
+    @property
+    def is_adherent(self) -> bool | None:
+        fraction = self.fraction
+        return None if fraction is None else fraction >= ADHERENT
+
+
+def counted(
+    planned: Iterable[Planned], logged_days: set[date], paused: set[date], today: date
+) -> list[Planned]:
+    """The planned sessions that count by ``today`` (see the module's definitions)."""
+    return [
+        p
+        for p in planned
+        if p.day not in paused and (p.day < today or (p.day == today and p.day in logged_days))
+    ]
+
+
+def adherence(
+    planned: Sequence[Planned],
+    logged: Sequence[Logged],
+    *,
+    paused: set[date] = frozenset(),
+    today: date,
+    since: date | None = None,
+) -> tuple[Ratio, Ratio]:
+    """(sessions, minutes) done against planned, from ``since`` (inclusive) to today."""
+    logs = {log.day: log for log in logged if since is None or log.day >= since}
+    due = [p for p in counted(planned, set(logs), paused, today) if since is None or p.day >= since]
+    done = [logs[p.day] for p in due if p.day in logs]
+    sessions = Ratio(done=len(done), planned=len(due))
+    minutes = Ratio(done=sum(log.minutes for log in done), planned=sum(p.minutes for p in due))
+    return sessions, minutes
+
+
+def longest_missed_run(
+    planned: Sequence[Planned],
+    logged: Sequence[Logged],
+    *,
+    paused: set[date] = frozenset(),
+    today: date,
+) -> int:
+    """The most planned sessions in a row, up to today, with no log."""
+    logged_days = {log.day for log in logged}
+    run = longest = 0
+    for p in sorted(counted(planned, logged_days, paused, today), key=lambda p: p.day):
+        run = 0 if p.day in logged_days else run + 1
+        longest = max(longest, run)
+    return longest
+
+
+def current_missed_run(
+    planned: Sequence[Planned],
+    logged: Sequence[Logged],
+    *,
+    paused: set[date] = frozenset(),
+    today: date,
+) -> int:
+    """Planned sessions missed in a row, counting back from today."""
+    logged_days = {log.day for log in logged}
+    run = 0
+    for p in sorted(
+        counted(planned, logged_days, paused, today), key=lambda p: p.day, reverse=True
+    ):
+        if p.day in logged_days:
+            break
+        run += 1
+    return run
+
+
+def pain_rising(logged: Sequence[Logged], *, today: date) -> bool:
+    """Pain after a session above pain before on 2 of the last 3 scored sessions,
+    or the last 7 days' average pain up by 2 points or more on the 7 before."""
+    scored = sorted(
+        (log for log in logged if log.pain_before is not None and log.pain_after is not None),
+        key=lambda log: log.day,
+    )
+    last_three = scored[-3:]
+    if sum(log.pain_after > log.pain_before for log in last_three) >= 2:
+        return True
+    this_week = [
+        log.pain_before
+        for log in logged
+        if log.pain_before is not None and today - timedelta(days=7) < log.day <= today
+    ]
+    week_before = [
+        log.pain_before
+        for log in logged
+        if log.pain_before is not None
+        and today - timedelta(days=14) < log.day <= today - timedelta(days=7)
+    ]
+    return bool(this_week and week_before) and mean(this_week) - mean(week_before) >= PAIN_RISE
