@@ -5,6 +5,10 @@ from clinic import views
 
 handler500 = "clinic.views.server_error"
 
+admin.site.site_header = "Mat companion administration"
+admin.site.site_title = "Mat companion admin"
+admin.site.index_title = "Content, clinics and people"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("home/", views.patient_home, name="patient-home"),
