@@ -5,6 +5,7 @@ PostgreSQL when it is set and on SQLite otherwise.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
@@ -26,7 +27,10 @@ STORAGES = {
 # threads, which then trip over Django's thread checks when they close it; a
 # file keeps every thread on its own connection, as with PostgreSQL.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    # One file per run, so that two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"matcompanion-test-{os.getpid()}.sqlite3")
+    }
 
 # Live-server request threads must not keep PostgreSQL connections open past
 # a request, or the test database cannot be dropped at the end of the run.
