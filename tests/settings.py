@@ -31,6 +31,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"matcompanion-test-{os.getpid()}.sqlite3")
     }
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_matcompanion_{os.getpid()}"}  # noqa: F405
 
 # Live-server request threads must not keep PostgreSQL connections open past
 # a request, or the test database cannot be dropped at the end of the run.
