@@ -1,4 +1,4 @@
-"""The care side: needling appointments and, later, between-visit plans."""
+"""Needling appointments: the visits a between-visit plan runs between."""
 
 from django.conf import settings
 from django.db import models
