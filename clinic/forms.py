@@ -5,13 +5,26 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Membership, Patient, normalise_email
-from clinic.models import NOTE_MAX_LENGTH
+from clinic.models import NOTE_MAX_LENGTH, PlanStatus
+
+NO_CURRENT_PLAN = "none"
 
 
 class PatientSearchForm(forms.Form):
     """The patient list's query string; a bad value is a 400, not a 500."""
 
     q = forms.CharField(label="Search by name", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Plan",
+        required=False,
+        choices=[
+            ("", "Any"),
+            (PlanStatus.ACTIVE, "Active"),
+            (PlanStatus.WAITING, "Waiting for screening"),
+            (PlanStatus.PAUSED, "Paused"),
+            (NO_CURRENT_PLAN, "No current plan"),
+        ],
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
 

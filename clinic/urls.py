@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import views
+from clinic import plan_views, views
 
 handler500 = "clinic.views.server_error"
 
@@ -12,11 +12,24 @@ admin.site.index_title = "Content, clinics and people"
 urlpatterns = [
     path("", views.home, name="home"),
     path("home/", views.patient_home, name="patient-home"),
+    path("home/plan/", plan_views.patient_plan, name="patient-plan"),
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/add/", views.patient_add, name="patient-add"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient-invite"),
     path("patients/<int:pk>/visits/add/", views.patient_visit_add, name="patient-visit-add"),
+    path("patients/<int:pk>/screening/", plan_views.patient_screening, name="patient-screening"),
+    path("patients/<int:pk>/plans/new/", plan_views.plan_assign, name="plan-assign"),
+    path("patients/<int:pk>/plans/<int:plan_pk>/", plan_views.plan_detail, name="plan-detail"),
+    path("patients/<int:pk>/plans/<int:plan_pk>/pause/", plan_views.plan_pause, name="plan-pause"),
+    path(
+        "patients/<int:pk>/plans/<int:plan_pk>/resume/", plan_views.plan_resume, name="plan-resume"
+    ),
+    path("patients/<int:pk>/plans/<int:plan_pk>/end/", plan_views.plan_end, name="plan-end"),
+    path(
+        "patients/<int:pk>/plans/<int:plan_pk>/extend/", plan_views.plan_extend, name="plan-extend"
+    ),
+    path("patients/<int:pk>/plans/<int:plan_pk>/clear/", plan_views.plan_clear, name="plan-clear"),
     path("", include("accounts.urls")),
     path("", include("mats.urls")),
     path("admin/", admin.site.urls),

@@ -3,19 +3,21 @@ import sys
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
 from accounts.access import clinic_membership, clinic_patient, own_patient_record, role_of
 from accounts.models import Patient
 from accounts.services import send_invitation
-from clinic.forms import AddPatientForm, PatientSearchForm, VisitForm
-from clinic.models import Appointment
+from clinic.forms import NO_CURRENT_PLAN, AddPatientForm, PatientSearchForm, VisitForm
+from clinic.models import Appointment, Plan, PlanStatus
+from clinic.services import current_plan, latest_screening
 from mats.services import (
     current_safety_version,
     highest_version_read,
@@ -45,10 +47,21 @@ def patient_home(request):
     if needs_acknowledgement(patient):
         # Today's session waits until the patient has read the current safety guidance.
         return redirect("safety-acknowledge")
+    today = timezone.localdate()
+    plan = current_plan(patient)
+    upcoming = []
+    if plan is not None and plan.status == PlanStatus.ACTIVE:
+        upcoming = list(plan.sessions.filter(date__gte=today)[:3])
     return render(
         request,
         "clinic/patient_home.html",
-        {"patient": patient, "practitioner": patient.primary_practitioner.user},
+        {
+            "patient": patient,
+            "practitioner": patient.primary_practitioner.user,
+            "plan": plan,
+            "upcoming": upcoming,
+            "today": today,
+        },
     )
 
 
@@ -58,25 +71,40 @@ def patient_list(request):
     search = PatientSearchForm(request.GET)
     if not search.is_valid():
         return HttpResponseBadRequest("That search could not be understood.")
+    current = Plan.objects.current().filter(patient=OuterRef("pk"))
     patients = (
         Patient.objects.filter(clinic_id=membership.clinic_id)
         .select_related("primary_practitioner__user", "user")
-        .annotate(safety_version_read=highest_version_read(OuterRef("pk")))
+        .annotate(
+            safety_version_read=highest_version_read(OuterRef("pk")),
+            plan_pk=Subquery(current.values("pk")[:1]),
+            plan_status=Subquery(current.values("status")[:1]),
+            plan_end=Subquery(current.values("end_date")[:1]),
+        )
     )
-    query = search.cleaned_data["q"]
+    query, status = search.cleaned_data["q"], search.cleaned_data["status"]
     if query:
         patients = patients.filter(full_name__icontains=query)
+    if status == NO_CURRENT_PLAN:
+        patients = patients.filter(plan_status__isnull=True)
+    elif status:
+        patients = patients.filter(plan_status=status)
     page = Paginator(patients, PATIENTS_PER_PAGE).get_page(search.cleaned_data["page"] or 1)
-    return render(
-        request,
-        "clinic/patient_list.html",
-        {
-            "page": page,
-            "query": query,
-            "clinic": membership.clinic,
-            "safety_version": current_safety_version(),
-        },
-    )
+    context = {
+        "page": page,
+        "query": query,
+        "status": status,
+        "search": search,
+        "filtered": bool(query or status),
+        "clinic": membership.clinic,
+        "safety_version": current_safety_version(),
+        "today": timezone.localdate(),
+    }
+    # Searching as you type swaps in the results only; the address is the same.
+    template = "clinic/patient_list.html#results" if request.htmx else "clinic/patient_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,6 +132,7 @@ def patient_detail(request, pk: int):
     now = timezone.now()
     past_visits = list(patient.appointments.past(now)[:10])
     upcoming_visits = list(patient.appointments.upcoming(now))
+    screening = latest_screening(patient)
     return render(
         request,
         "clinic/patient_detail.html",
@@ -114,6 +143,10 @@ def patient_detail(request, pk: int):
             "safety_read": last_acknowledgement(patient),
             "past_visits": past_visits,
             "upcoming_visits": upcoming_visits,
+            "plans": list(patient.plans.all()[:10]),
+            "screening": screening,
+            "yes_answers": [a for a in screening.answers.all() if a.answer] if screening else [],
+            "today": timezone.localdate(),
         },
     )
 

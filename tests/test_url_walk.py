@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Invitation, Patient
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
+from tests.clinic.factories import make_plan
 from tests.mats.factories import make_routine
 
 LOGIN = "login"
@@ -84,6 +85,17 @@ ACCESS: dict[str, Row] = {
     "safety-version": Row(get=READER, post=signed_in(405), kwargs="safety_version"),
     # An empty POST lacks the version that was read, so it is refused as malformed.
     "safety-acknowledge": Row(get=PATIENT_ONLY, post={**PATIENT_ONLY, "pat": 400}),
+    # Plans. An empty POST to a form page shows the form again with its errors;
+    # the plan's actions redirect back to the plan with a message.
+    "patient-plan": Row(get=PATIENT_ONLY, post=signed_in(405)),
+    "patient-screening": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
+    "plan-assign": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
+    "plan-detail": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="plan"),
+    "plan-pause": Row(get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="plan"),
+    "plan-resume": Row(get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="plan"),
+    "plan-end": Row(get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="plan"),
+    "plan-clear": Row(get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="plan"),
+    "plan-extend": Row(get=signed_in(405), post=CLINIC_A_OBJECT, kwargs="plan"),
 }
 
 
@@ -113,7 +125,9 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
     routine = make_routine(slug="gentle", is_published=True)
     version = publish_safety_version(change_note="First version.", published_by=staff)
     acknowledge_safety_version(pat, version)  # so that pat's home page answers 200
+    plan = make_plan(pat, routine)
     return {
+        "plan": {"pk": pat.pk, "plan_pk": plan.pk},
         "patient": {"pk": pat.pk},
         "token": {"token": token},
         "reset": {"uidb64": "MQ", "token": "not-a-real-token"},
@@ -159,9 +173,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_twenty_seven_patterns():
+def test_walk_covers_all_thirty_six_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 27
+    assert len(walked) == 36
 
 
 def test_admin_is_for_staff_only(

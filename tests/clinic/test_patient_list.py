@@ -1,8 +1,13 @@
 import re
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Patient
+from clinic.services import pause_plan
+from tests.clinic.factories import make_plan, screen
 
 
 def _add(clinic, practitioner, name):
@@ -56,3 +61,103 @@ def test_list_query_count_does_not_grow_with_patients(
         _add(clinic_a, alice, f"Person{i:02d} Test")
     with django_assert_max_num_queries(8):
         alice_client.get(reverse("patient-list"))
+
+
+# --- Plan status, htmx search ------------------------------------------------
+
+
+def _with_plans(clinic, practitioner, count: int, name: str = "Crowd") -> None:
+    """``count`` patients: a third with an active plan, a third waiting, the rest none."""
+    for i in range(count):
+        patient = _add(clinic, practitioner, f"{name}{i:03d} Member")
+        if i % 3 == 0:
+            screen(patient)
+            make_plan(patient)
+        elif i % 3 == 1:
+            make_plan(patient)
+
+
+def test_shows_each_patients_plan(alice_client, clinic_a, alice, screened_pat, routine):
+    make_plan(screened_pat, routine)
+    waiting = _add(clinic_a, alice, "Wanda Waiting")
+    make_plan(waiting, routine)
+    _add(clinic_a, alice, "Nora None")
+    html = alice_client.get(reverse("patient-list")).text
+    assert "Active until" in html
+    assert "Waiting for screening" in html
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ("active", {"Pat Patient"}),
+        ("waiting_for_screening", {"Wanda Waiting"}),
+        ("paused", {"Paula Paused"}),
+        ("none", {"Nora None"}),
+        ("", {"Pat Patient", "Wanda Waiting", "Paula Paused", "Nora None"}),
+    ],
+)
+def test_filter_by_plan_status(alice_client, clinic_a, alice, screened_pat, routine, status, shown):
+    make_plan(screened_pat, routine)
+    make_plan(_add(clinic_a, alice, "Wanda Waiting"), routine)
+    paused = _add(clinic_a, alice, "Paula Paused")
+    screen(paused)
+    pause_plan(make_plan(paused, routine))
+    _add(clinic_a, alice, "Nora None")
+    html = alice_client.get(reverse("patient-list"), {"status": status}).text
+    names = {"Pat Patient", "Wanda Waiting", "Paula Paused", "Nora None"}
+    assert {name for name in names if f">{name}</a>" in html} == shown
+
+
+def test_unknown_status_is_a_400(alice_client):
+    assert alice_client.get(reverse("patient-list"), {"status": "happy"}).status_code == 400
+
+
+def test_filter_with_no_match_says_so(alice_client, pat):
+    assert (
+        "No patient has that plan status."
+        in alice_client.get(reverse("patient-list"), {"status": "paused"}).text
+    )
+
+
+def test_search_as_you_type_returns_the_results_only(alice_client, clinic_a, alice, pat):
+    _add(clinic_a, alice, "Rosa Lind")
+    response = alice_client.get(reverse("patient-list"), {"q": "ros"}, HTTP_HX_REQUEST="true")
+    assert response.text.lstrip().startswith('<div id="patient-results"')
+    assert "<html" not in response.text
+    assert "Rosa Lind" in response.text
+    assert "Pat Patient" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_search_form_works_without_javascript(alice_client, pat):
+    html = alice_client.get(reverse("patient-list")).text
+    assert 'method="get"' in html
+    assert 'action="/patients/"' in html
+    assert '<button type="submit">Search</button>' in html
+    assert 'hx-trigger="input changed delay:300ms from:#patient-search' in html
+
+
+def test_pages_keep_the_search_and_filter(alice_client, clinic_a, alice):
+    for i in range(30):
+        _add(clinic_a, alice, f"Person{i:02d} Test")
+    html = alice_client.get(reverse("patient-list"), {"q": "person", "status": "none"}).text
+    assert "?q=person&amp;status=none&amp;page=2" in html
+
+
+def _queries(client, **params) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("patient-list"), params).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_query_count_is_the_same_for_ten_and_for_fifty_five_patients(
+    alice_client, clinic_a, alice, safety, routine
+):
+    _with_plans(clinic_a, alice, 10)
+    ten = _queries(alice_client)
+    _with_plans(clinic_a, alice, 45, name="More")
+    fifty_five = _queries(alice_client)
+    assert ten == fifty_five
+    assert ten <= 8
+    assert _queries(alice_client, status="active", q="crowd") == ten
