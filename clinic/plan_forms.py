@@ -150,16 +150,14 @@ class StageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["positions"].queryset = positions
         low, high = template_stage.minutes_min, template_stage.minutes_max
-        self.fields[
-            "minutes_min"
-        ].help_text = f"From 1 to {MAX_MINUTES}. The routine suggests {low} to {high}."
-        self.fields[
-            "minutes_max"
-        ].help_text = f"Up to {MAX_MINUTES}, and not shorter than the shortest session."
-        self.fields["sessions_per_week"].help_text = (
-            f"From 1 to {MAX_SESSIONS_PER_WEEK}. The routine suggests "
-            f"{template_stage.sessions_per_week}."
-        )
+        help_texts = {
+            "minutes_min": f"1 to {MAX_MINUTES}; the routine suggests {low} to {high}.",
+            "minutes_max": f"Up to {MAX_MINUTES}, not below the shortest.",
+            "sessions_per_week": f"1 to {MAX_SESSIONS_PER_WEEK}; the routine suggests "
+            f"{template_stage.sessions_per_week}.",
+        }
+        for name, text in help_texts.items():
+            self.fields[name].help_text = text
 
     def clean(self):
         cleaned = super().clean()
@@ -274,7 +272,13 @@ class ScreeningForm(forms.Form):
         return {entry.code: self.cleaned_data[f"answer_{entry.code}"] for entry in self.entries}
 
 
-class PauseForm(forms.Form):
+class _PlainLabels(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PauseForm(_PlainLabels):
     reason = forms.CharField(
         label="Why pause (optional)",
         required=False,
@@ -283,7 +287,7 @@ class PauseForm(forms.Form):
     )
 
 
-class EndForm(forms.Form):
+class EndForm(_PlainLabels):
     reason = forms.CharField(
         label="Why end it now (optional)",
         required=False,
@@ -292,7 +296,7 @@ class EndForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(_PlainLabels):
     new_end = forms.DateField(
         label="New last day",
         widget=_date_input(),

@@ -34,7 +34,6 @@ from clinic.plan_forms import (
     ScreeningForm,
     StageFormSet,
 )
-from clinic.schedule import Stage
 from clinic.services import (
     GateRefused,
     assign_plan,
@@ -46,8 +45,8 @@ from clinic.services import (
     pause_plan,
     record_screening,
     resume_plan,
+    template_stages,
 )
-from mats.models import RoutineStage
 from mats.services import (
     current_safety_version,
     needs_acknowledgement,
@@ -73,20 +72,6 @@ def default_dates(patient: Patient, today: date) -> tuple[date, date]:
     return start, min(end, start + timedelta(days=MAX_PLAN_DAYS - 1))
 
 
-def _template_stage(stage: RoutineStage) -> Stage:
-    return Stage(
-        week_from=stage.week_from,
-        week_to=stage.week_to,
-        minutes_min=stage.minutes_min,
-        minutes_max=stage.minutes_max,
-        sessions_per_week=stage.sessions_per_week,
-        positions=tuple(position.name for position in stage.positions.all()),
-        surface=stage.surface,
-        clothing=stage.clothing,
-        goal=stage.goal,
-    )
-
-
 # --- Assigning ---------------------------------------------------------------
 
 
@@ -108,7 +93,7 @@ def _assign_get(request, patient: Patient, today: date):
     if not choice.is_valid():
         return HttpResponseBadRequest("That routine could not be found.")
     template = choice.cleaned_data["routine"]
-    template_stages = list(template.stages.all()) if template else []
+    routine_stages = list(template.stages.all()) if template else []
     start, end = default_dates(patient, today)
     form = PlanForm(
         initial={
@@ -120,12 +105,10 @@ def _assign_get(request, patient: Patient, today: date):
         patient=patient,
         today=today,
     )
-    stages = StageFormSet(template_stages=template_stages)
+    stages = StageFormSet(template_stages=routine_stages)
     preview = problems = None
-    if template_stages:
-        preview = schedule_display.planned(
-            [_template_stage(stage) for stage in template_stages], start, end
-        )
+    if routine_stages:
+        preview = schedule_display.planned(template_stages(template), start, end)
     context = _assign_context(patient, choice, form, stages, preview, problems)
     if request.htmx:
         response = render(request, "clinic/plan_form.html#stages", context)
@@ -148,8 +131,8 @@ def _assign_post(request, patient: Patient, today: date):
     form = PlanForm(data, patient=patient, today=today, replacing=current)
     form_ok = form.is_valid()
     template = form.cleaned_data.get("routine")
-    template_stages = list(template.stages.all()) if template else []
-    stages = StageFormSet(data, template_stages=template_stages)
+    routine_stages = list(template.stages.all()) if template else []
+    stages = StageFormSet(data, template_stages=routine_stages)
     stages_ok = stages.is_valid()
     outcome, _ = gate_for(patient)
     clearance = ClearanceForm(data, entries=outcome.to_clear)
@@ -158,7 +141,7 @@ def _assign_post(request, patient: Patient, today: date):
         and outcome.verdict is not gate.Verdict.BLOCKED
         and form_ok
         and stages_ok
-        and bool(template_stages)
+        and bool(routine_stages)
         and clearance.is_valid()
     )
     if ready:
@@ -188,7 +171,7 @@ def _assign_post(request, patient: Patient, today: date):
         else:
             messages.success(request, _saved_message(patient, plan))
             return redirect("plan-detail", patient.pk, plan.pk)
-    preview, problems = _preview(form, stages, template_stages)
+    preview, problems = _preview(form, stages, routine_stages)
     choice = RoutineChoiceForm(initial={"routine": template}, swap_url=request.path)
     context = _assign_context(patient, choice, form, stages, preview, problems, outcome, clearance)
     if not saving and request.htmx:
@@ -213,9 +196,9 @@ def _saved_message(patient: Patient, plan: Plan) -> str:
     return f"The plan is saved and {patient.full_name} can see it."
 
 
-def _preview(form, stages, template_stages):
+def _preview(form, stages, routine_stages):
     """The schedule the form would save, or what stops it being shown."""
-    if not template_stages:
+    if not routine_stages:
         return None, None
     problems = []
     start, end = form.cleaned_data.get("start_date"), form.cleaned_data.get("end_date")

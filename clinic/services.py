@@ -258,6 +258,25 @@ def stage_problems(stages: Sequence[Stage]) -> list[str]:
 # --- Assigning ---------------------------------------------------------------
 
 
+def template_stages(template: RoutineTemplate) -> list[Stage]:
+    """The template's stages as the schedule takes them, positions by name.
+    Use a template from ``published_routine_templates()`` (stages prefetched)."""
+    return [
+        Stage(
+            week_from=stage.week_from,
+            week_to=stage.week_to,
+            minutes_min=stage.minutes_min,
+            minutes_max=stage.minutes_max,
+            sessions_per_week=stage.sessions_per_week,
+            positions=tuple(position.name for position in stage.positions.all()),
+            surface=stage.surface,
+            clothing=stage.clothing,
+            goal=stage.goal,
+        )
+        for stage in template.stages.all()
+    ]
+
+
 def current_plan(patient: Patient) -> Plan | None:
     """The patient's plan that is waiting, active or paused, if any."""
     return patient.plans.current().first()

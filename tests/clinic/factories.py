@@ -6,7 +6,7 @@ from uuid import uuid4
 from accounts.models import Patient
 from clinic.models import Plan, Screening
 from clinic.schedule import Stage
-from clinic.services import assign_plan, clinic_today, record_screening
+from clinic.services import assign_plan, clinic_today, record_screening, template_stages
 from mats.models import RoutineTemplate
 from mats.services import published_contraindications, published_routine_templates
 from tests.mats.factories import make_routine
@@ -20,21 +20,7 @@ def screen(patient: Patient, *, yes=(), source: str = "clinic", recorded_by=None
 
 
 def stages_of(template: RoutineTemplate) -> list[Stage]:
-    template = published_routine_templates().get(pk=template.pk)
-    return [
-        Stage(
-            week_from=stage.week_from,
-            week_to=stage.week_to,
-            minutes_min=stage.minutes_min,
-            minutes_max=stage.minutes_max,
-            sessions_per_week=stage.sessions_per_week,
-            positions=tuple(position.name for position in stage.positions.all()),
-            surface=stage.surface,
-            clothing=stage.clothing,
-            goal=stage.goal,
-        )
-        for stage in template.stages.all()
-    ]
+    return template_stages(published_routine_templates().get(pk=template.pk))
 
 
 def make_plan(

@@ -78,7 +78,7 @@ def test_choosing_a_routine_shows_its_stages_and_a_preview(alice_client, screene
     assert "Stage 1, week 1" in html
     assert "Stage 2, week 2 onwards" in html
     assert 'name="stage-0-minutes_min" value="5"' in html
-    assert "The routine suggests 5 to 10." in html
+    assert "the routine suggests 5 to 10." in html
     assert "12 sessions, " in html  # 4 weeks of 3
     assert response["Vary"].count("HX-Request") == 1
     assert AuditEvent.objects.filter(action="view", object_id=screened_pat.pk).exists()

@@ -38,7 +38,7 @@ def test_pausing_and_resuming(alice_client, screened_pat, routine):
     assert "The plan is paused from today." in response.text
     plan.refresh_from_db()
     assert (plan.status, plan.pause_reason) == (PlanStatus.PAUSED, "Bruising")
-    assert "No session: the plan was not in force" in response.text
+    assert "No session: the plan was on hold" in response.text
     response = alice_client.post(url(plan, "plan-resume"), follow=True)
     assert "The plan carries on from today." in response.text
     plan.refresh_from_db()
