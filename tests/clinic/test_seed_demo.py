@@ -5,8 +5,11 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory, override_settings
+from django.urls import reverse
 
 from accounts.models import Clinic, Membership, Patient, User
+from clinic.models import Appointment, Clearance, Plan, PlannedSession, PlanStatus
+from clinic.services import clinic_today
 
 
 def _seed() -> str:
@@ -52,3 +55,62 @@ def test_refuses_to_run_with_debug_off():
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo", stdout=StringIO())
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_clinic_has_plans_in_every_state():
+    _seed()
+    demo = Clinic.objects.get(slug="riverside")
+    plans = Plan.objects.filter(patient__clinic=demo)
+    assert set(plans.values_list("status", flat=True)) == set(PlanStatus.values)
+    assert Appointment.objects.filter(patient__clinic=demo).count() == 11
+    assert Appointment.objects.upcoming().filter(patient__clinic=demo).count() == 5
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_cleared_relative_contraindication_and_an_unscreened_patient():
+    _seed()
+    ben = Patient.objects.get(email="ben.mistry@patients.example")
+    clearance = Clearance.objects.get(plan__patient=ben)
+    assert clearance.code == "blood-pressure-medication"
+    assert clearance.reason
+    assert clearance.cleared_by == ben.primary_practitioner.user
+    cara = Patient.objects.get(email="cara.nowak@patients.example")
+    assert not cara.screenings.exists()
+    assert cara.plans.get().status == PlanStatus.WAITING
+
+
+@pytest.mark.django_db
+def test_past_and_future_sessions_exist_around_today():
+    _seed()
+    ada = Patient.objects.get(email="ada.byrne@patients.example")
+    ended, active = ada.plans.order_by("start_date")
+    assert ended.status == PlanStatus.ENDED
+    assert ended.ended_on == ended.end_date < active.start_date
+    today = clinic_today(ada)
+    assert ended.sessions.filter(date__lt=today).exists()
+    assert active.sessions.filter(date__gte=today).exists()
+
+
+@pytest.mark.django_db
+def test_running_twice_gives_the_same_care_data():
+    def care() -> list:
+        return sorted(
+            (plan.patient.email, plan.status, plan.start_date, plan.end_date, plan.sessions.count())
+            for plan in Plan.objects.select_related("patient")
+        )
+
+    _seed()
+    first = (care(), Appointment.objects.count(), PlannedSession.objects.count())
+    _seed()
+    assert (care(), Appointment.objects.count(), PlannedSession.objects.count()) == first
+
+
+@pytest.mark.django_db
+def test_the_demo_practitioner_sees_the_plans_on_first_sign_in(client):
+    _seed()
+    client.force_login(User.objects.get(email="lin.hart@riverside.example"))
+    html = client.get(reverse("patient-list")).text
+    assert "Active until" in html
+    assert "Waiting for screening" in html
+    assert "Paused" in html

@@ -1,16 +1,23 @@
-"""Load a small, believable demo: two clinics, their people and a staff admin.
+"""Load a small, believable demo: two clinics, their people and a staff admin,
+and for the demo clinic's patients the visits, screenings and plans of a
+working fortnight (see ``clinic.demo_care``).
 
 Running it again brings the demo back to the same state; it never runs with
 DEBUG off, so it cannot touch a production database by accident.
 """
 
+from io import StringIO
+
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Clinic, Invitation, Membership, Patient, User
+from clinic.demo_care import DEMO_TEMPLATE, seed_care
 from mats.permissions import CONTENT_EDITORS_GROUP
+from mats.services import current_safety_version, published_routine_templates
 
 DEMO_PASSWORD = "mat-demo-visit"  # noqa: S105  (printed for the demo; DEBUG only)
 
@@ -58,6 +65,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on; it is demo data.")
+        # Plans are made from the curated routines and safety questions.
+        if (
+            current_safety_version() is None
+            or not published_routine_templates().filter(slug=DEMO_TEMPLATE).exists()
+        ):
+            call_command("seed_content", stdout=StringIO())
         sign_ins: list[tuple[str, str]] = []
         with transaction.atomic():
             staff = _user(*STAFF, is_staff=True, is_superuser=True)
@@ -94,6 +107,7 @@ class Command(BaseCommand):
                         sign_ins.append((f"Patient, {clinic.name}", email))
                     elif not patient.invitations.exists():
                         Invitation.issue(patient, created_by=memberships[primary].user)
+                    seed_care(patient)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /sign-in/ with:"))
         width = max(len(who) for who, _ in sign_ins)
         for who, email in sign_ins:
