@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from clinic.services import pause_plan
 from mats.services import acknowledge_safety_version
-from tests.clinic.factories import make_plan
+from tests.clinic.factories import make_plan, screen
 
 
 def test_the_patient_sees_exactly_the_planned_days(pat_client, screened_pat, safety, routine):
@@ -65,11 +65,9 @@ def test_no_plan_yet(pat_client, pat):
 
 
 def test_only_the_patients_own_plan(pat_client, pat, quinn, safety, routine):
-    from tests.clinic.factories import screen
-
     acknowledge_safety_version(pat, safety)
     screen(quinn)
-    make_plan(quinn, routine, days=10, start=None)
+    make_plan(quinn, routine, days=10)
     assert "No mat plan yet" in pat_client.get(reverse("patient-plan")).text
 
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from clinic.models import Plan, PlanStatus
 from clinic.services import clinic_today, pause_plan
+from mats.models import Contraindication
+from mats.services import publish_safety_version
 from tests.clinic.factories import make_plan, screen
 
 
@@ -142,3 +144,18 @@ def test_paused_plan_shows_since_when(alice_client, screened_pat, routine):
     html = alice_client.get(url(plan)).text
     assert "Dizzy after sessions" in html
     assert "Resume the plan" in html
+
+
+def test_a_waiting_plan_can_start_once_nothing_stands_in_the_way(
+    alice_client, pat, safety, routine, staff
+):
+    plan = make_plan(pat, routine)
+    screen(pat, yes=["pregnancy"])
+    # The clinic drops the question; the old "yes" no longer counts.
+    Contraindication.objects.filter(code="pregnancy").delete()
+    publish_safety_version(change_note="Pregnancy is now handled in clinic.", published_by=staff)
+    assert "Start the plan" in alice_client.get(url(plan)).text
+    response = alice_client.post(url(plan, "plan-clear"), follow=True)
+    assert "the plan is active" in response.text
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
