@@ -87,8 +87,9 @@ class PrivateNoStoreMiddleware:
 class ClinicTimeZoneMiddleware:
     """Show and read times in the clinic's own time zone.
 
-    Practitioners and patients see appointment times as the clinic's clock
-    shows them; staff keep the server's zone.
+    Practitioners see times as the clinic's clock shows them; patients as
+    their own clock does (the clinic's unless they set another zone); staff
+    keep the server's zone.
     """
 
     def __init__(self, get_response):
@@ -111,5 +112,5 @@ def _clinic_zone(user) -> ZoneInfo | None:
         return ZoneInfo(membership.clinic.time_zone)
     patient = getattr(user, "patient", None)
     if patient is not None:
-        return ZoneInfo(patient.clinic.time_zone)
+        return patient.zone
     return None

@@ -152,6 +152,12 @@ class Patient(models.Model):
     full_name = models.CharField(max_length=150)
     email = models.EmailField(max_length=254)
     created_at = models.DateTimeField(default=timezone.now)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The patient's own zone, for example while travelling; blank follows the clinic.",
+    )
 
     class Meta:
         ordering = ["full_name"]
@@ -182,6 +188,11 @@ class Patient(models.Model):
     @property
     def has_account(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone the patient's days follow: their own if set, else the clinic's."""
+        return zoneinfo.ZoneInfo(self.time_zone or self.clinic.time_zone)
 
 
 def _hash_token(token: str) -> str:

@@ -21,7 +21,7 @@ from clinic.models import Appointment, Plan, Screening
 from clinic.schedule import adjust
 from clinic.services import (
     assign_plan,
-    clinic_today,
+    patient_today,
     pause_plan,
     record_screening,
     template_stages,
@@ -184,4 +184,4 @@ def seed_care(patient: Patient) -> None:
     patient.appointments.all().delete()
     story = STORIES.get(patient.email)
     if story is not None:
-        story(patient, clinic_today(patient))
+        story(patient, patient_today(patient))

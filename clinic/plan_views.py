@@ -42,6 +42,7 @@ from clinic.services import (
     end_plan_early,
     extend_plan,
     gate_for,
+    patient_today,
     pause_plan,
     record_screening,
     resume_plan,
@@ -78,7 +79,7 @@ def default_dates(patient: Patient, today: date) -> tuple[date, date]:
 @require_http_methods(["GET", "POST"])
 def plan_assign(request, pk: int):
     patient = clinic_patient(request, pk)
-    today = timezone.localdate()
+    today = patient_today(patient)
     if request.method == "POST":
         response = _assign_post(request, patient, today)
     else:
@@ -295,7 +296,7 @@ def _plan_page(request, patient: Patient, plan: Plan, *, status: int = 200, **fo
         "stages": plan.stages.all(),
         "clearances": plan.clearances.select_related("cleared_by"),
         "schedule": _plan_schedule(plan),
-        "today": timezone.localdate(),
+        "today": patient_today(patient),
         "outcome": outcome,
         "clearance_form": clearance,
         "pause_form": forms.get("pause_form") or PauseForm(),
@@ -332,7 +333,7 @@ def plan_pause(request, pk: int, plan_pk: int):
     if not form.is_valid():
         return _plan_page(request, patient, plan, pause_form=form)
     try:
-        pause_plan(plan, reason=form.cleaned_data["reason"], today=timezone.localdate())
+        pause_plan(plan, reason=form.cleaned_data["reason"], today=patient_today(patient))
     except ValidationError as error:
         return _refused(request, patient, plan, error)
     return _changed(
@@ -345,7 +346,7 @@ def plan_resume(request, pk: int, plan_pk: int):
     patient = clinic_patient(request, pk)
     plan = _plan_of(patient, plan_pk)
     try:
-        resume_plan(plan, today=timezone.localdate())
+        resume_plan(plan, today=patient_today(patient))
     except ValidationError as error:
         return _refused(request, patient, plan, error)
     return _changed(request, patient, plan, "The plan carries on from today.")
@@ -359,7 +360,7 @@ def plan_end(request, pk: int, plan_pk: int):
     if not form.is_valid():
         return _plan_page(request, patient, plan, end_form=form)
     try:
-        end_plan_early(plan, reason=form.cleaned_data["reason"], today=timezone.localdate())
+        end_plan_early(plan, reason=form.cleaned_data["reason"], today=patient_today(patient))
     except ValidationError as error:
         return _refused(request, patient, plan, error)
     return _changed(request, patient, plan, "The plan has ended. Past sessions are kept.")
@@ -372,7 +373,7 @@ def plan_extend(request, pk: int, plan_pk: int):
     form = ExtendForm(request.POST)
     if form.is_valid():
         try:
-            extend_plan(plan, form.cleaned_data["new_end"], today=timezone.localdate())
+            extend_plan(plan, form.cleaned_data["new_end"], today=patient_today(patient))
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 return _refused(request, patient, plan, error)
@@ -397,7 +398,7 @@ def plan_clear(request, pk: int, plan_pk: int):
     try:
         with transaction.atomic():
             started = clear_waiting_plan(
-                plan, form.reasons(), cleared_by=request.user, today=timezone.localdate()
+                plan, form.reasons(), cleared_by=request.user, today=patient_today(patient)
             )
             audit.record(request, "update", plan, clinic_id=patient.clinic_id)
     except GateRefused:
@@ -440,7 +441,7 @@ def patient_screening(request, pk: int):
                 form.answers(),
                 source=Screening.Source.CLINIC,
                 recorded_by=request.user,
-                today=timezone.localdate(),
+                today=patient_today(patient),
             )
             audit.record(request, "create", screening, clinic_id=patient.clinic_id)
             if started:
@@ -476,6 +477,6 @@ def patient_plan(request):
             "patient": patient,
             "plan": plan,
             "schedule": schedule,
-            "today": timezone.localdate(),
+            "today": patient_today(patient),
         },
     )

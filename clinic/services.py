@@ -2,18 +2,17 @@
 safety gate, and a plan's life (assign, activate, pause, resume, extend, end).
 
 Views call these and write the audit rows; nothing here sees a request.
-Every function that takes ``today`` means the clinic's calendar day and
-works it out from the patient's clinic when it is not given.
+Every function that takes ``today`` means the patient's calendar day
+(``patient_today``) and works it out when it is not given.
 
 Planned sessions are written for the days a plan is in force and only ever
-removed from today onwards, so a past session (and, from issue 5, its usage
-log) is never rewritten.
+removed from today onwards, so a past session is never rewritten; one the
+patient has ticked off is never removed at all.
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -52,9 +51,11 @@ class GateRefused(Exception):
         self.outcome = outcome
 
 
-def clinic_today(patient: Patient) -> date:
-    """The calendar day it is now at the patient's clinic."""
-    return timezone.localdate(timezone=ZoneInfo(patient.clinic.time_zone))
+def patient_today(patient: Patient, now: datetime | None = None) -> date:
+    """The patient's calendar day at ``now`` (default: now), in their own
+    zone if they set one, else their clinic's. Every "today" of the care
+    side comes from here."""
+    return timezone.localdate(now or timezone.now(), timezone=patient.zone)
 
 
 def _day(value: date) -> str:
@@ -128,7 +129,7 @@ def activate_waiting_plans(patient: Patient, *, today: date | None = None) -> Pl
     Called after every new screening; safe to call at any time. Returns the
     plan it started, or None.
     """
-    today = today or clinic_today(patient)
+    today = today or patient_today(patient)
     with transaction.atomic():
         Patient.objects.select_for_update().get(pk=patient.pk)
         plan = patient.plans.filter(status=PlanStatus.WAITING).first()
@@ -307,7 +308,7 @@ def assign_plan(
 
     Returns the plan and whether it was created now.
     """
-    today = today or clinic_today(patient)
+    today = today or patient_today(patient)
     reasons = {code: text for code, text in (clearance_reasons or {}).items() if text.strip()}
     with transaction.atomic():
         # One assignment per patient at a time: the second waits here and then
@@ -374,8 +375,8 @@ def assign_plan(
 
 def pause_plan(plan: Plan, *, reason: str = "", today: date | None = None) -> Plan:
     """Hold an active plan from today: today's and later sessions are removed
-    until it resumes. Issue 5 calls this when a stop sign pauses the plan."""
-    today = today or clinic_today(plan.patient)
+    until it resumes (a session already ticked off stays)."""
+    today = today or patient_today(plan.patient)
     with transaction.atomic():
         _lock(plan)
         if plan.status != PlanStatus.ACTIVE:
@@ -391,7 +392,7 @@ def pause_plan(plan: Plan, *, reason: str = "", today: date | None = None) -> Pl
 def resume_plan(plan: Plan, *, today: date | None = None) -> Plan:
     """Carry on a paused plan from today, on the days and stage the calendar
     gives (the plan's weeks count from its first day, pause or not)."""
-    today = today or clinic_today(plan.patient)
+    today = today or patient_today(plan.patient)
     with transaction.atomic():
         _lock(plan)
         if plan.status != PlanStatus.PAUSED:
@@ -407,7 +408,7 @@ def resume_plan(plan: Plan, *, today: date | None = None) -> Plan:
 def end_plan_early(plan: Plan, *, reason: str = "", today: date | None = None) -> Plan:
     """End a current plan now: yesterday was its last day. A plan that had
     not started yet simply never starts."""
-    today = today or clinic_today(plan.patient)
+    today = today or patient_today(plan.patient)
     with transaction.atomic():
         _lock(plan)
         if not plan.is_current:
@@ -423,7 +424,7 @@ def end_plan_early(plan: Plan, *, reason: str = "", today: date | None = None) -
 def extend_plan(plan: Plan, new_end: date, *, today: date | None = None) -> Plan:
     """Move a current plan's last day later (a new visit was booked). Adds
     sessions after the old last day; never touches the ones before it."""
-    today = today or clinic_today(plan.patient)
+    today = today or patient_today(plan.patient)
     with transaction.atomic():
         _lock(plan)
         if not plan.is_current:
@@ -449,7 +450,7 @@ def extend_plan(plan: Plan, new_end: date, *, today: date | None = None) -> Plan
 
 def todays_session(patient: Patient, today: date | None = None) -> PlannedSession | None:
     """The session the patient's active plan sets for today, if any."""
-    today = today or clinic_today(patient)
+    today = today or patient_today(patient)
     return (
         PlannedSession.objects.filter(patient=patient, date=today, plan__status=PlanStatus.ACTIVE)
         .select_related("plan")

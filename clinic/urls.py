@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import plan_views, views
+from clinic import patient_views, plan_views, views
 
 handler500 = "clinic.views.server_error"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("home/", views.patient_home, name="patient-home"),
     path("home/plan/", plan_views.patient_plan, name="patient-plan"),
+    path("home/settings/", patient_views.patient_settings, name="patient-settings"),
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/add/", views.patient_add, name="patient-add"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),

@@ -17,7 +17,7 @@ from accounts.models import Patient
 from accounts.services import send_invitation
 from clinic.forms import NO_CURRENT_PLAN, AddPatientForm, PatientSearchForm, VisitForm
 from clinic.models import Appointment, Plan, PlanStatus
-from clinic.services import current_plan, latest_screening
+from clinic.services import current_plan, latest_screening, patient_today
 from mats.services import (
     current_safety_version,
     highest_version_read,
@@ -146,7 +146,7 @@ def patient_detail(request, pk: int):
             "plans": list(patient.plans.all()[:10]),
             "screening": screening,
             "yes_answers": [a for a in screening.answers.all() if a.answer] if screening else [],
-            "today": timezone.localdate(),
+            "today": patient_today(patient),
         },
     )
 

@@ -88,6 +88,8 @@ ACCESS: dict[str, Row] = {
     # Plans. An empty POST to a form page shows the form again with its errors;
     # the plan's actions redirect back to the plan with a message.
     "patient-plan": Row(get=PATIENT_ONLY, post=signed_in(405)),
+    # An empty POST chooses the clinic's zone, which is valid.
+    "patient-settings": Row(get=PATIENT_ONLY, post={**PATIENT_ONLY, "pat": 302}),
     "patient-screening": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-assign": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-detail": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="plan"),
@@ -173,9 +175,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_thirty_six_patterns():
+def test_walk_covers_all_thirty_seven_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 36
+    assert len(walked) == 37
 
 
 def test_admin_is_for_staff_only(

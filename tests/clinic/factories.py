@@ -6,7 +6,7 @@ from uuid import uuid4
 from accounts.models import Patient
 from clinic.models import Plan, Screening
 from clinic.schedule import Stage
-from clinic.services import assign_plan, clinic_today, record_screening, template_stages
+from clinic.services import assign_plan, patient_today, record_screening, template_stages
 from mats.models import RoutineTemplate
 from mats.services import published_contraindications, published_routine_templates
 from tests.mats.factories import make_routine
@@ -35,7 +35,7 @@ def make_plan(
     created_by=None,
 ) -> Plan:
     template = template or RoutineTemplate.objects.first() or make_routine()
-    today = today or clinic_today(patient)
+    today = today or patient_today(patient)
     start = start or today
     plan, _ = assign_plan(
         patient=patient,

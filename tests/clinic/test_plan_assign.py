@@ -12,7 +12,7 @@ from accounts.models import AuditEvent
 from clinic.models import Appointment, Plan, PlanStatus
 from clinic.plan_forms import stage_initial
 from clinic.schedule import adjust, build_schedule
-from clinic.services import clinic_today
+from clinic.services import patient_today
 from mats.services import published_routine_templates
 from tests.clinic.factories import make_plan, screen, stages_of
 from tests.mats.factories import make_position, make_routine
@@ -48,7 +48,7 @@ def form_data(template, start, end, *, changes=None, action="save", key=None, **
 
 @pytest.fixture
 def today(pat):
-    return clinic_today(pat)
+    return patient_today(pat)
 
 
 # --- The page ----------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from clinic.models import Plan, PlanStatus
-from clinic.services import clinic_today, pause_plan
+from clinic.services import patient_today, pause_plan
 from mats.models import Contraindication
 from mats.services import publish_safety_version
 from tests.clinic.factories import make_plan, screen
@@ -55,7 +55,7 @@ def test_resuming_an_active_plan_is_refused_kindly(alice_client, screened_pat, r
 
 
 def test_ending_early(alice_client, screened_pat, routine):
-    plan = make_plan(screened_pat, routine, start=clinic_today(screened_pat) + timedelta(days=2))
+    plan = make_plan(screened_pat, routine, start=patient_today(screened_pat) + timedelta(days=2))
     response = alice_client.post(url(plan, "plan-end"), {"reason": "Moved away"}, follow=True)
     assert "The plan has ended." in response.text
     plan.refresh_from_db()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Clinic, Membership, Patient, User
 from clinic.models import Appointment, Clearance, Plan, PlannedSession, PlanStatus
-from clinic.services import clinic_today
+from clinic.services import patient_today
 
 
 def _seed() -> str:
@@ -87,7 +87,7 @@ def test_past_and_future_sessions_exist_around_today():
     ended, active = ada.plans.order_by("start_date")
     assert ended.status == PlanStatus.ENDED
     assert ended.ended_on == ended.end_date < active.start_date
-    today = clinic_today(ada)
+    today = patient_today(ada)
     assert ended.sessions.filter(date__lt=today).exists()
     assert active.sessions.filter(date__gte=today).exists()
 
