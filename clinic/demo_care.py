@@ -17,7 +17,7 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from accounts.models import Patient
-from clinic.models import Appointment, Plan, Screening
+from clinic.models import Appointment, Plan, Screening, SessionLog
 from clinic.schedule import adjust
 from clinic.services import (
     assign_plan,
@@ -179,6 +179,9 @@ STORIES: dict[str, Callable[[Patient, date], None]] = {
 
 def seed_care(patient: Patient) -> None:
     """Give a demo patient their story afresh (or none), replacing what was there."""
+    # Logs protect their planned sessions, so they go first.
+    SessionLog.objects.filter(planned_session__patient=patient).delete()
+    patient.side_effect_reports.all().delete()
     patient.plans.all().delete()
     patient.screenings.all().delete()
     patient.appointments.all().delete()

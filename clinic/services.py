@@ -88,7 +88,8 @@ def record_screening(
     today: date | None = None,
 ) -> tuple[Screening, Plan | None]:
     """Store the patient's answers to the current questions, then start a
-    plan that was waiting for them if the gate now lets it.
+    plan that was waiting for them if the gate now lets it, or hold (pause)
+    the active plan if the answers now stand in its way.
 
     ``answers`` maps each published contraindication's code to True (yes,
     it applies) or False; every current question needs an answer. Returns
@@ -119,6 +120,7 @@ def record_screening(
             for entry in entries
         )
         activated = activate_waiting_plans(patient, today=today)
+        _hold_if_answers_stand_in_the_way(patient, today=today)
     return screening, activated
 
 
@@ -144,6 +146,22 @@ def activate_waiting_plans(patient: Patient, *, today: date | None = None) -> Pl
         plan.save(update_fields=["status", "screening"])
         _fill_sessions(plan, max(today, plan.start_date), plan.end_date)
     return plan
+
+
+def _hold_if_answers_stand_in_the_way(patient: Patient, *, today: date | None) -> None:
+    """Pause the active plan when the new answers block it or need a
+    clearance it does not have: the patient waits for the practitioner."""
+    plan = patient.plans.filter(status=PlanStatus.ACTIVE).first()
+    if plan is None:
+        return
+    outcome, _ = gate_for(patient, list(plan.clearances.values_list("code", flat=True)))
+    if outcome.verdict is gate.Verdict.BLOCKED:
+        reason = "A safety answer means the mat should not be used; talk it through."
+    elif outcome.verdict is gate.Verdict.NEEDS_CLEARANCE:
+        reason = "A new safety answer needs the practitioner's clearance."
+    else:
+        return
+    pause_plan(plan, reason=reason, today=today)
 
 
 def clear_waiting_plan(
@@ -488,9 +506,9 @@ def _end(plan: Plan, *, last_day: date, reason: str) -> None:
 
 def _drop_sessions_from(plan: Plan, first_day: date) -> None:
     """Remove the plan's sessions from ``first_day`` on. Callers only pass
-    today or a later day, so no past session is ever touched.
-    (Issue 5: keep a session that already has a usage log.)"""
-    plan.sessions.filter(date__gte=first_day).delete()
+    today or a later day, so no past session is ever touched, and a session
+    the patient has ticked off (today's, say) always stays."""
+    plan.sessions.filter(date__gte=first_day, log__isnull=True).delete()
 
 
 def _fill_sessions(
@@ -501,8 +519,12 @@ def _fill_sessions(
     if first_day > last_day:
         return
     stages = stages if stages is not None else plan.schedule_stages()
+    # Any plan's session counts: one the patient ticked off stays with the
+    # plan it was ticked off in, even when a new plan starts that day.
     written = set(
-        plan.sessions.filter(date__range=(first_day, last_day)).values_list("date", flat=True)
+        PlannedSession.objects.filter(
+            patient_id=plan.patient_id, date__range=(first_day, last_day)
+        ).values_list("date", flat=True)
     )
     PlannedSession.objects.bulk_create(
         PlannedSession(

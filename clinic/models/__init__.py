@@ -1,4 +1,5 @@
-"""The care side: needling appointments, screenings and between-visit plans."""
+"""The care side: needling appointments, screenings, between-visit plans and
+what the patient logged."""
 
 from clinic.models.plans import (
     CURRENT_STATUSES,
@@ -13,15 +14,26 @@ from clinic.models.plans import (
     PlanStatus,
 )
 from clinic.models.screening import Screening, ScreeningAnswer
+from clinic.models.usage import (
+    LOG_NOTE_MAX_LENGTH,
+    SCORE_MAX,
+    SIDE_EFFECT_DETAILS_MAX_LENGTH,
+    Sensation,
+    SessionLog,
+    SideEffectReport,
+)
 from clinic.models.visits import NOTE_MAX_LENGTH, Appointment
 
 __all__ = [
     "CURRENT_STATUSES",
+    "LOG_NOTE_MAX_LENGTH",
     "MAX_PLAN_DAYS",
     "MAX_PLAN_WEEKS",
     "NOTE_FOR_PATIENT_MAX_LENGTH",
     "NOTE_MAX_LENGTH",
     "REASON_MAX_LENGTH",
+    "SCORE_MAX",
+    "SIDE_EFFECT_DETAILS_MAX_LENGTH",
     "Appointment",
     "Clearance",
     "Plan",
@@ -30,4 +42,7 @@ __all__ = [
     "PlannedSession",
     "Screening",
     "ScreeningAnswer",
+    "Sensation",
+    "SessionLog",
+    "SideEffectReport",
 ]

@@ -348,3 +348,28 @@ def test_todays_session_comes_from_the_active_plan_only(screened_pat, routine):
     assert todays_session(screened_pat, MONDAY + timedelta(days=1)) is None  # a rest day
     pause_plan(plan, today=MONDAY + timedelta(days=1))
     assert todays_session(screened_pat, MONDAY) is None
+
+
+def test_an_absolute_yes_later_holds_the_active_plan(screened_pat, routine):
+    plan = make_plan(screened_pat, routine)
+    screen(screened_pat, yes=["open-wounds"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    assert "should not be used" in plan.pause_reason
+
+
+def test_a_new_relative_yes_holds_the_active_plan_unless_cleared(screened_pat, routine):
+    plan = make_plan(screened_pat, routine)
+    screen(screened_pat, yes=["pregnancy"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    assert "clearance" in plan.pause_reason
+
+
+def test_a_relative_yes_already_cleared_keeps_the_plan_running(pat, safety, routine):
+    screen(pat, yes=["pregnancy"])
+    plan = make_plan(pat, routine, clearances={"pregnancy": "Second trimester, feet only."})
+    assert plan.status == PlanStatus.ACTIVE
+    screen(pat, yes=["pregnancy"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE

@@ -8,8 +8,9 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from accounts.models import Clinic, Membership, Patient, User
-from clinic.models import Appointment, Clearance, Plan, PlannedSession, PlanStatus
+from clinic.models import Appointment, Clearance, Plan, PlannedSession, PlanStatus, SessionLog
 from clinic.services import patient_today
+from clinic.usage import check_off
 
 
 def _seed() -> str:
@@ -114,3 +115,13 @@ def test_the_demo_practitioner_sees_the_plans_on_first_sign_in(client):
     assert "Active until" in html
     assert "Waiting for screening" in html
     assert "Paused" in html
+
+
+@pytest.mark.django_db
+def test_seeding_again_replaces_what_a_demo_patient_ticked_off():
+    _seed()
+    ada = Patient.objects.get(email="ada.byrne@patients.example")
+    session = ada.planned_sessions.filter(date__lte=patient_today(ada)).last()
+    check_off(session, today=session.date)
+    _seed()
+    assert not SessionLog.objects.filter(planned_session=session).exists()

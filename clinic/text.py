@@ -1,0 +1,26 @@
+"""What free text the database can keep. Pure: no database, no request.
+
+PostgreSQL refuses the NUL character in text, and no database can store half
+of a UTF-16 surrogate pair (a "lone surrogate"), which some keyboards and
+broken clients send. Forms and models refuse both with a message a person
+can act on, so that such text is a form error and never a server error.
+"""
+
+from django.core.exceptions import ValidationError
+
+
+def validate_storable_text(value: str) -> None:
+    if "\x00" in value:
+        raise ValidationError(
+            "This contains an invisible control character that cannot be saved. "
+            "Please type the text again instead of pasting it.",
+            code="null_characters_not_allowed",
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            "This contains a character that cannot be saved (part of an emoji or "
+            "symbol that got cut off). Please remove it or type the text again.",
+            code="unstorable_character",
+        ) from None

@@ -1,0 +1,57 @@
+"""Two check-offs of one session at the same moment leave exactly one log.
+
+Only PostgreSQL (what production runs) can really run two writing
+transactions at once; SQLite serialises them, so these tests skip there.
+CI runs them on PostgreSQL.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from clinic.models import SessionLog
+from clinic.services import patient_today
+from clinic.usage import check_off
+from tests.clinic.factories import make_plan
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent transactions"
+    ),
+]
+
+
+def at_once(count: int, work) -> list:
+    """Run ``work()`` in ``count`` threads released together; return results or errors."""
+    barrier = threading.Barrier(count)
+    results: list = []
+
+    def run():
+        from django.db import connections
+
+        try:
+            barrier.wait(timeout=10)
+            results.append(work())
+        except Exception as error:  # collected for the assertion
+            results.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_two_check_offs_at_once_make_one_log(screened_pat, routine):
+    today = patient_today(screened_pat)
+    plan = make_plan(screened_pat, routine, start=today, days=7, today=today)
+    session = plan.sessions.get(date=today)
+    results = at_once(2, lambda: check_off(session, today=today))
+    assert all(isinstance(result, tuple) for result in results), results
+    assert sorted(created for _, created in results) == [False, True]
+    assert SessionLog.objects.filter(planned_session=session).count() == 1
