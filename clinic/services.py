@@ -78,6 +78,15 @@ def gate_for(
     return gate.check(answers, published_contraindications(), cleared_codes), screening
 
 
+def needs_screening(patient: Patient) -> bool:
+    """True when published safety questions wait for the patient's answer:
+    never screened, or asked before a question was added."""
+    if not published_contraindications():
+        return False
+    outcome, _ = gate_for(patient)
+    return bool(outcome.unasked)
+
+
 def record_screening(
     patient: Patient,
     answers: Mapping[str, bool],

@@ -14,6 +14,7 @@ urlpatterns = [
     path("home/", views.patient_home, name="patient-home"),
     path("home/plan/", plan_views.patient_plan, name="patient-plan"),
     path("home/settings/", patient_views.patient_settings, name="patient-settings"),
+    path("home/safety-questions/", patient_views.safety_questions, name="safety-questions"),
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/add/", views.patient_add, name="patient-add"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),

@@ -15,9 +15,17 @@ from accounts import audit
 from accounts.access import clinic_membership, clinic_patient, own_patient_record, role_of
 from accounts.models import Patient
 from accounts.services import send_invitation
+from clinic import gate
+from clinic.attention import annotate_attention, attention_for
 from clinic.forms import NO_CURRENT_PLAN, AddPatientForm, PatientSearchForm, VisitForm
 from clinic.models import Appointment, Plan, PlanStatus
-from clinic.services import current_plan, latest_screening, patient_today
+from clinic.services import (
+    current_plan,
+    gate_for,
+    latest_screening,
+    needs_screening,
+    patient_today,
+)
 from mats.services import (
     current_safety_version,
     highest_version_read,
@@ -47,8 +55,12 @@ def patient_home(request):
     if needs_acknowledgement(patient):
         # Today's session waits until the patient has read the current safety guidance.
         return redirect("safety-acknowledge")
+    if needs_screening(patient):
+        return redirect("safety-questions")
     today = timezone.localdate()
     plan = current_plan(patient)
+    cleared = list(plan.clearances.values_list("code", flat=True)) if plan else []
+    outcome, _ = gate_for(patient, cleared)
     upcoming = []
     if plan is not None and plan.status == PlanStatus.ACTIVE:
         upcoming = list(plan.sessions.filter(date__gte=today)[:3])
@@ -61,6 +73,8 @@ def patient_home(request):
             "plan": plan,
             "upcoming": upcoming,
             "today": today,
+            "blocked": outcome.verdict is gate.Verdict.BLOCKED,
+            "waiting_for_clearance": outcome.verdict is gate.Verdict.NEEDS_CLEARANCE,
         },
     )
 
@@ -73,7 +87,7 @@ def patient_list(request):
         return HttpResponseBadRequest("That search could not be understood.")
     current = Plan.objects.current().filter(patient=OuterRef("pk"))
     patients = (
-        Patient.objects.filter(clinic_id=membership.clinic_id)
+        annotate_attention(Patient.objects.filter(clinic_id=membership.clinic_id))
         .select_related("primary_practitioner__user", "user")
         .annotate(
             safety_version_read=highest_version_read(OuterRef("pk")),
@@ -81,6 +95,8 @@ def patient_list(request):
             plan_status=Subquery(current.values("status")[:1]),
             plan_end=Subquery(current.values("end_date")[:1]),
         )
+        # The patients who need a look come first.
+        .order_by("-needs_attention", "full_name")
     )
     query, status = search.cleaned_data["q"], search.cleaned_data["status"]
     if query:
@@ -146,6 +162,7 @@ def patient_detail(request, pk: int):
             "plans": list(patient.plans.all()[:10]),
             "screening": screening,
             "yes_answers": [a for a in screening.answers.all() if a.answer] if screening else [],
+            "attention": attention_for(patient),
             "today": patient_today(patient),
         },
     )

@@ -17,8 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Invitation, Patient
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
-from tests.clinic.factories import make_plan
-from tests.mats.factories import make_routine
+from tests.clinic.factories import make_plan, screen
+from tests.mats.factories import make_routine, make_safety_content
 
 LOGIN = "login"
 PERSONAS = ("visitor", "pat", "alice", "bob", "staff")
@@ -90,6 +90,8 @@ ACCESS: dict[str, Row] = {
     "patient-plan": Row(get=PATIENT_ONLY, post=signed_in(405)),
     # An empty POST chooses the clinic's zone, which is valid.
     "patient-settings": Row(get=PATIENT_ONLY, post={**PATIENT_ONLY, "pat": 302}),
+    # An empty POST answers nothing, so the questions come back with their errors.
+    "safety-questions": Row(get=PATIENT_ONLY, post=PATIENT_ONLY),
     "patient-screening": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-assign": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-detail": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="plan"),
@@ -125,8 +127,11 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
         title="Breathing", slug="breathing", summary="Slowly.", body="In, out.", is_published=True
     )
     routine = make_routine(slug="gentle", is_published=True)
+    make_safety_content()
     version = publish_safety_version(change_note="First version.", published_by=staff)
-    acknowledge_safety_version(pat, version)  # so that pat's home page answers 200
+    # Pat has read the guidance and answered the questions, so that pat's pages answer 200.
+    acknowledge_safety_version(pat, version)
+    screen(pat)
     plan = make_plan(pat, routine)
     return {
         "plan": {"pk": pat.pk, "plan_pk": plan.pk},
@@ -175,9 +180,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_thirty_seven_patterns():
+def test_walk_covers_all_thirty_eight_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 37
+    assert len(walked) == 38
 
 
 def test_admin_is_for_staff_only(

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from mats.permissions import sync_content_editors
 from mats.services import acknowledge_safety_version, publish_safety_version
+from tests.clinic.factories import screen
 from tests.conftest import PASSWORD, make_user
 from tests.mats.factories import make_safety_content
 
@@ -19,6 +20,7 @@ def test_editor_publishes_a_new_version_and_the_patient_must_read_it(
     make_safety_content()
     first = publish_safety_version(change_note="Our first safety guidance.", published_by=None)
     acknowledge_safety_version(pat, first)
+    screen(pat)
     editor = make_user("editor@clinic.example", "Eda Editor", is_staff=True)
     # The live server's database is flushed between tests, which takes the
     # migration-made group with it; make it again as seed_content would.

@@ -32,8 +32,10 @@ def test_home_shows_the_next_sessions(pat_client, screened_pat, safety, routine)
 def test_a_waiting_plan_tells_the_patient_what_comes_first(pat_client, pat, safety, routine):
     acknowledge_safety_version(pat, safety)
     make_plan(pat, routine)
-    assert "It starts once you have answered" in pat_client.get(reverse("patient-home")).text
-    assert "It starts once you have answered" in pat_client.get(reverse("patient-plan")).text
+    assert pat_client.get(reverse("patient-home"))["Location"] == reverse("safety-questions")
+    html = pat_client.get(reverse("patient-plan")).text
+    assert "It starts once you have answered" in html
+    assert reverse("safety-questions") in html
 
 
 def test_a_paused_plan_asks_the_patient_to_wait(pat_client, screened_pat, safety, routine):

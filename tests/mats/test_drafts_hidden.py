@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from mats.models import EvidenceSummary, GuidancePage
 from mats.services import publish_safety_version, published_contraindications
+from tests.clinic.factories import screen
 from tests.mats.factories import make_position, make_routine, make_safety_content
 
 
@@ -13,6 +14,7 @@ def published_then_edited(staff, pat):
     content = make_safety_content()
     version = publish_safety_version(change_note="First.", published_by=staff)
     pat.safety_acknowledgements.create(version=version)
+    screen(pat)
     content["pregnancy"].screening_question = "DRAFT QUESTION"
     content["pregnancy"].practitioner_explanation = "DRAFT EXPLANATION"
     content["pregnancy"].save()
@@ -31,6 +33,7 @@ def test_unpublished_safety_edits_stay_out_of_every_page(
         pat_client.get(reverse("safety-acknowledge")),
         pat_client.get(reverse("safety-version", args=[1])),
         alice_client.get(reverse("safety")),
+        pat_client.get(reverse("safety-questions")),
     ]
     for response in pages:
         html = response.content.decode()

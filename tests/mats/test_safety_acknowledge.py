@@ -55,7 +55,8 @@ def test_acknowledging_records_it_and_opens_the_home_page(pat, pat_client, versi
     assert response["Location"] == HOME_URL
     assert SafetyAcknowledgement.objects.filter(patient=pat, version=version).exists()
     assert not needs_acknowledgement(pat)
-    assert pat_client.get(HOME_URL).status_code == 200
+    # Next, a patient who never answered the safety questions is asked them.
+    assert pat_client.get(HOME_URL)["Location"] == reverse("safety-questions")
 
 
 def test_acknowledging_twice_keeps_one_record(pat, pat_client, version_one):

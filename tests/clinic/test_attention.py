@@ -1,0 +1,53 @@
+"""The practitioner sees which patients need a look: an answer that rules
+the mat out, or side effects not yet seen. Flagged patients come first."""
+
+from uuid import uuid4
+
+from django.urls import reverse
+
+from accounts.models import Patient
+from clinic.usage import mark_side_effects_seen, report_side_effect
+from tests.clinic.factories import make_plan, screen
+
+
+def _report(patient, codes=("bruising",), details=""):
+    return report_side_effect(
+        patient, codes=list(codes), details=details, submission_key=uuid4()
+    ).report
+
+
+def test_unseen_side_effects_flag_the_patient_first_in_the_list(
+    alice_client, screened_pat, routine, clinic_a, alice
+):
+    Patient.objects.create(
+        clinic=clinic_a, primary_practitioner=alice, full_name="Abe Early", email="a@x.example"
+    )
+    make_plan(screened_pat, routine)
+    _report(screened_pat, details="Purple marks.")
+    html = alice_client.get(reverse("patient-list")).text
+    assert "Needs attention: side effects" in html
+    assert html.index("Pat Patient") < html.index("Abe Early")
+    detail = alice_client.get(reverse("patient-detail", args=[screened_pat.pk])).text
+    assert "Side effects reported since you last looked" in detail
+    assert "Bruising" in detail
+    assert "Purple marks." in detail
+
+
+def test_seen_reports_no_longer_flag(alice_client, alice, screened_pat, routine):
+    make_plan(screened_pat, routine)
+    _report(screened_pat)
+    mark_side_effects_seen(screened_pat, by=alice.user)
+    assert "Needs attention" not in alice_client.get(reverse("patient-list")).text
+
+
+def test_an_old_absolute_yes_answered_no_since_no_longer_flags(alice_client, pat, safety):
+    screen(pat, yes=["open-wounds"])
+    assert "Needs attention: safety answer" in alice_client.get(reverse("patient-list")).text
+    screen(pat)
+    assert "Needs attention" not in alice_client.get(reverse("patient-list")).text
+
+
+def test_another_clinics_flags_stay_there(alice_client, bob_client, quinn, safety):
+    screen(quinn, yes=["open-wounds"])
+    assert "Needs attention" not in alice_client.get(reverse("patient-list")).text
+    assert "Needs attention: safety answer" in bob_client.get(reverse("patient-list")).text
