@@ -1,33 +1,320 @@
-"""The patient's own pages: the safety questions and settings.
+"""The patient's own pages: today, ticking a session off and saying how it
+went, side effects, the safety questions and settings.
 
 Every view starts with ``own_patient_record``: a patient only ever reaches
-their own records, and anyone else gets 403.
+their own records, anyone else gets 403, and another patient's session or
+report is 404.
+
+The session card on the home page is the partial ``card`` of
+``clinic/patient_home.html``. With htmx, ticking off, saving details and
+undoing swap that card in place; without JavaScript the same forms post
+normally and redirect back.
 """
 
+from datetime import date
+from uuid import uuid4
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
 from accounts.access import own_patient_record
+from accounts.models import Patient
 from clinic import gate
-from clinic.models import Plan, PlanStatus, Screening
-from clinic.patient_forms import TimeZoneForm
+from clinic.models import Plan, PlannedSession, PlanStatus, Screening, SessionLog, SideEffectReport
+from clinic.patient_forms import CheckOffForm, LogDetailsForm, SideEffectForm, TimeZoneForm
 from clinic.plan_forms import ScreeningForm
 from clinic.services import (
     current_plan,
     gate_for,
     latest_screening,
+    needs_screening,
     patient_today,
     record_screening,
+)
+from clinic.usage import (
+    Reported,
+    can_undo,
+    check_off,
+    log_of,
+    loggable_problem,
+    report_side_effect,
+    save_details,
+    session_for_day,
+    stop_rules_for_report,
+    undo_check_off,
 )
 from mats.services import (
     current_safety_version,
     needs_acknowledgement,
     published_contraindications,
+    published_positions,
+    published_stop_rules,
 )
+
+HOME = "clinic/patient_home.html"
+CARD = "clinic/patient_home.html#card"
+
+
+# --- Today ---------------------------------------------------------------------
+
+
+@require_GET
+def patient_home(request):
+    patient = own_patient_record(request)
+    if needs_acknowledgement(patient):
+        # Today's session waits until the patient has read the current safety guidance ...
+        return redirect("safety-acknowledge")
+    if needs_screening(patient):
+        # ... and answered the current safety questions.
+        return redirect("safety-questions")
+    today = patient_today(patient)
+    plan = current_plan(patient)
+    cleared = list(plan.clearances.values_list("code", flat=True)) if plan else []
+    outcome, _ = gate_for(patient, cleared)
+    session = session_for_day(patient, today)
+    upcoming = []
+    if plan is not None and plan.status == PlanStatus.ACTIVE:
+        upcoming = list(plan.sessions.filter(date__gt=today)[:3])
+    context = {
+        "patient": patient,
+        "practitioner": patient.primary_practitioner.user,
+        "plan": plan,
+        "today": today,
+        "blocked": outcome.verdict is gate.Verdict.BLOCKED,
+        "waiting_for_clearance": outcome.verdict is gate.Verdict.NEEDS_CLEARANCE,
+        "upcoming": upcoming,
+        "session": session,
+    }
+    if session is not None:
+        context.update(_card(patient, session, today))
+    return render(request, HOME, context)
+
+
+def _own_session(patient: Patient, pk: int) -> PlannedSession:
+    return get_object_or_404(PlannedSession.objects.select_related("plan"), pk=pk, patient=patient)
+
+
+def _details_form(log: SessionLog, data=None) -> LogDetailsForm:
+    initial = {
+        "minutes_done": log.minutes_done,
+        "pain_before": log.pain_before,
+        "pain_after": log.pain_after,
+        "relaxation": log.relaxation,
+        "sensations": log.sensations,
+        "note": log.note,
+        "submission_key": uuid4(),
+    }
+    return LogDetailsForm(data, initial=initial, stop_rules=published_stop_rules())
+
+
+def _card(
+    patient: Patient,
+    session: PlannedSession,
+    today: date,
+    *,
+    details_form: LogDetailsForm | None = None,
+    check_off_form: CheckOffForm | None = None,
+    problem: str = "",
+    reported: Reported | None = None,
+    saved: bool = False,
+) -> dict:
+    """What the session card shows: the session, and its log if ticked off."""
+    log = log_of(session)
+    if log is not None and details_form is None:
+        details_form = _details_form(log)
+    return {
+        "session": session,
+        "log": log,
+        "today": today,
+        "loggable": loggable_problem(session, today) is None,
+        "problem": problem,
+        "can_undo": log is not None and can_undo(log, today),
+        "details_form": details_form,
+        "check_off_form": check_off_form or CheckOffForm(),
+        "position": published_positions().filter(name=session.position).first(),
+        "reports": list(log.side_effect_reports.all()) if log else [],
+        "reported": reported,
+        "saved": saved,
+    }
+
+
+def _card_response(request: HttpRequest, patient: Patient, session: PlannedSession, **card):
+    """The card alone for htmx; otherwise the session's page, e.g. with form errors."""
+    today = patient_today(patient)
+    context = {"patient": patient, **_card(patient, session, today, **card)}
+    template = CARD if request.htmx else "clinic/session_day.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _back(session: PlannedSession, today: date) -> HttpResponse:
+    if session.date == today:
+        return redirect("patient-home")
+    return redirect("session-day", session.pk)
+
+
+@require_GET
+def session_day(request, pk: int):
+    patient = own_patient_record(request)
+    session = _own_session(patient, pk)
+    return render(
+        request,
+        "clinic/session_day.html",
+        {"patient": patient, **_card(patient, session, patient_today(patient))},
+    )
+
+
+@require_POST
+def session_check_off(request, pk: int):
+    patient = own_patient_record(request)
+    session = _own_session(patient, pk)
+    today = patient_today(patient)
+    form = CheckOffForm(request.POST)
+    if not form.is_valid():
+        return _card_response(request, patient, session, check_off_form=form)
+    try:
+        with transaction.atomic():
+            log, created = check_off(
+                session, minutes_done=form.cleaned_data["minutes_done"], today=today
+            )
+            if created:
+                audit.record(request, "create", log, clinic_id=patient.clinic_id)
+    except ValidationError as error:
+        if request.htmx:
+            return _card_response(request, patient, session, problem=" ".join(error.messages))
+        messages.error(request, " ".join(error.messages))
+        return _back(session, today)
+    if request.htmx:
+        return _card_response(request, patient, session)
+    messages.success(request, "Done. Well done for today." if created else "Already ticked off.")
+    return _back(session, today)
+
+
+@require_POST
+def session_details(request, pk: int):
+    patient = own_patient_record(request)
+    session = _own_session(patient, pk)
+    today = patient_today(patient)
+    form = LogDetailsForm(request.POST, stop_rules=published_stop_rules())
+    if not form.is_valid():
+        return _card_response(request, patient, session, details_form=form)
+    reported = None
+    try:
+        with transaction.atomic():
+            # Details ticked off the session too, should another tab have undone it.
+            log, created = check_off(session, today=today)
+            save_details(log, form.details())
+            audit.record(
+                request, "create" if created else "update", log, clinic_id=patient.clinic_id
+            )
+            if form.reports_side_effects:
+                reported = report_side_effect(
+                    patient,
+                    codes=form.cleaned_data["side_effects"],
+                    details=form.cleaned_data["side_effect_details"],
+                    submission_key=form.cleaned_data["submission_key"],
+                    session_log=log,
+                    today=today,
+                )
+                _audit_report(request, patient, reported)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _card_response(request, patient, session, details_form=form)
+    if request.htmx:
+        return _card_response(request, patient, session, reported=reported, saved=True)
+    if reported is not None:
+        return redirect("side-effect-detail", reported.report.pk)
+    messages.success(request, "Thank you. Saved.")
+    return _back(session, today)
+
+
+@require_POST
+def session_undo(request, pk: int):
+    patient = own_patient_record(request)
+    session = _own_session(patient, pk)
+    today = patient_today(patient)
+    log = log_of(session)
+    problem = ""
+    if log is not None:
+        try:
+            with transaction.atomic():
+                undo_check_off(log, today=today)
+                audit.record(request, "update", session, clinic_id=patient.clinic_id)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+    if request.htmx:
+        return _card_response(request, patient, session, problem=problem)
+    if problem:
+        messages.error(request, problem)
+    elif log is not None:
+        messages.success(request, "Un-ticked. You can tick it off again when you have done it.")
+    return _back(session, today)
+
+
+# --- Side effects ----------------------------------------------------------------
+
+
+def _audit_report(request, patient: Patient, reported: Reported) -> None:
+    if reported.created:
+        audit.record(request, "create", reported.report, clinic_id=patient.clinic_id)
+    if reported.paused is not None:
+        audit.record(request, "update", reported.paused, clinic_id=patient.clinic_id)
+
+
+@require_http_methods(["GET", "POST"])
+def side_effect_report(request):
+    patient = own_patient_record(request)
+    posting = request.method == "POST"
+    form = SideEffectForm(
+        request.POST if posting else None,
+        initial={"submission_key": uuid4()},
+        stop_rules=published_stop_rules(),
+    )
+    if posting and form.is_valid():
+        try:
+            with transaction.atomic():
+                reported = report_side_effect(
+                    patient,
+                    codes=form.cleaned_data["side_effects"],
+                    details=form.cleaned_data["details"],
+                    submission_key=form.cleaned_data["submission_key"],
+                    today=patient_today(patient),
+                )
+                _audit_report(request, patient, reported)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("side-effect-detail", reported.report.pk)
+    return render(request, "clinic/side_effect_report.html", {"patient": patient, "form": form})
+
+
+@require_GET
+def side_effect_detail(request, pk: int):
+    patient = own_patient_record(request)
+    report = get_object_or_404(
+        SideEffectReport.objects.select_related("plan"), pk=pk, patient=patient
+    )
+    return render(
+        request,
+        "clinic/side_effect_detail.html",
+        {
+            "patient": patient,
+            "report": report,
+            "rules": stop_rules_for_report(report),
+            "paused": report.plan is not None and report.plan.status == PlanStatus.PAUSED,
+        },
+    )
+
+
+# --- Safety questions and settings ------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,7 +11,15 @@ admin.site.index_title = "Content, clinics and people"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("home/", views.patient_home, name="patient-home"),
+    path("home/", patient_views.patient_home, name="patient-home"),
+    path("home/sessions/<int:pk>/", patient_views.session_day, name="session-day"),
+    path("home/sessions/<int:pk>/done/", patient_views.session_check_off, name="session-check-off"),
+    path("home/sessions/<int:pk>/details/", patient_views.session_details, name="session-details"),
+    path("home/sessions/<int:pk>/undo/", patient_views.session_undo, name="session-undo"),
+    path("home/side-effects/new/", patient_views.side_effect_report, name="side-effect-report"),
+    path(
+        "home/side-effects/<int:pk>/", patient_views.side_effect_detail, name="side-effect-detail"
+    ),
     path("home/plan/", plan_views.patient_plan, name="patient-plan"),
     path("home/settings/", patient_views.patient_settings, name="patient-settings"),
     path("home/safety-questions/", patient_views.safety_questions, name="safety-questions"),

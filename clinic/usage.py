@@ -24,7 +24,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 
 from accounts.models import Patient, User
@@ -242,6 +242,21 @@ def stop_rules_for_report(report: SideEffectReport) -> list[StopRuleEntry]:
 
 
 # --- Reading, for the patient's pages and the practitioner's review ---------------
+
+
+def session_for_day(patient: Patient, day: date) -> PlannedSession | None:
+    """The patient's session on ``day``: their active plan's, or one they
+    already ticked off (which stays when the plan is paused that day)."""
+    return (
+        PlannedSession.objects.filter(patient=patient, date=day)
+        .filter(Q(plan__status=PlanStatus.ACTIVE) | Q(log__isnull=False))
+        .select_related("plan")
+        .first()
+    )
+
+
+def log_of(session: PlannedSession) -> SessionLog | None:
+    return SessionLog.objects.filter(planned_session=session).first()
 
 
 def logs_for_plan(plan: Plan) -> QuerySet[SessionLog]:

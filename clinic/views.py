@@ -12,25 +12,20 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
-from accounts.access import clinic_membership, clinic_patient, own_patient_record, role_of
+from accounts.access import clinic_membership, clinic_patient, role_of
 from accounts.models import Patient
 from accounts.services import send_invitation
-from clinic import gate
 from clinic.attention import annotate_attention, attention_for
 from clinic.forms import NO_CURRENT_PLAN, AddPatientForm, PatientSearchForm, VisitForm
-from clinic.models import Appointment, Plan, PlanStatus
+from clinic.models import Appointment, Plan
 from clinic.services import (
-    current_plan,
-    gate_for,
     latest_screening,
-    needs_screening,
     patient_today,
 )
 from mats.services import (
     current_safety_version,
     highest_version_read,
     last_acknowledgement,
-    needs_acknowledgement,
 )
 
 PATIENTS_PER_PAGE = 25
@@ -47,36 +42,6 @@ def home(request):
     if role == "staff":
         return redirect("admin:index")
     return render(request, "clinic/no_role.html", status=403)
-
-
-@require_GET
-def patient_home(request):
-    patient = own_patient_record(request)
-    if needs_acknowledgement(patient):
-        # Today's session waits until the patient has read the current safety guidance.
-        return redirect("safety-acknowledge")
-    if needs_screening(patient):
-        return redirect("safety-questions")
-    today = timezone.localdate()
-    plan = current_plan(patient)
-    cleared = list(plan.clearances.values_list("code", flat=True)) if plan else []
-    outcome, _ = gate_for(patient, cleared)
-    upcoming = []
-    if plan is not None and plan.status == PlanStatus.ACTIVE:
-        upcoming = list(plan.sessions.filter(date__gte=today)[:3])
-    return render(
-        request,
-        "clinic/patient_home.html",
-        {
-            "patient": patient,
-            "practitioner": patient.primary_practitioner.user,
-            "plan": plan,
-            "upcoming": upcoming,
-            "today": today,
-            "blocked": outcome.verdict is gate.Verdict.BLOCKED,
-            "waiting_for_clearance": outcome.verdict is gate.Verdict.NEEDS_CLEARANCE,
-        },
-    )
 
 
 @require_GET

@@ -10,11 +10,14 @@ without someone deciding who may reach it. The expected answers are:
 """
 
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Patient
+from clinic.services import patient_today
+from clinic.usage import report_side_effect
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
 from tests.clinic.factories import make_plan, screen
@@ -92,6 +95,17 @@ ACCESS: dict[str, Row] = {
     "patient-settings": Row(get=PATIENT_ONLY, post={**PATIENT_ONLY, "pat": 302}),
     # An empty POST answers nothing, so the questions come back with their errors.
     "safety-questions": Row(get=PATIENT_ONLY, post=PATIENT_ONLY),
+    # The patient's day. Another patient's session or report is 404 (tested in
+    # tests/clinic/test_checkoff_views.py); practitioners and staff get 403.
+    "session-day": Row(get=PATIENT_ONLY, post=signed_in(405), kwargs="session"),
+    "session-check-off": Row(
+        get=signed_in(405), post={**PATIENT_ONLY, "pat": 302}, kwargs="session"
+    ),
+    # An empty POST lacks the form's key, so the form comes back with its errors.
+    "session-details": Row(get=signed_in(405), post=PATIENT_ONLY, kwargs="session"),
+    "session-undo": Row(get=signed_in(405), post={**PATIENT_ONLY, "pat": 302}, kwargs="session"),
+    "side-effect-report": Row(get=PATIENT_ONLY, post=PATIENT_ONLY),
+    "side-effect-detail": Row(get=PATIENT_ONLY, post=signed_in(405), kwargs="report"),
     "patient-screening": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-assign": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-detail": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="plan"),
@@ -133,7 +147,11 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
     acknowledge_safety_version(pat, version)
     screen(pat)
     plan = make_plan(pat, routine)
+    session = plan.sessions.get(date=patient_today(pat))
+    reported = report_side_effect(pat, codes=["bruising"], details="", submission_key=uuid4())
     return {
+        "session": {"pk": session.pk},
+        "report": {"pk": reported.report.pk},
         "plan": {"pk": pat.pk, "plan_pk": plan.pk},
         "patient": {"pk": pat.pk},
         "token": {"token": token},
@@ -180,9 +198,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_thirty_eight_patterns():
+def test_walk_covers_all_forty_four_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 38
+    assert len(walked) == 44
 
 
 def test_admin_is_for_staff_only(

@@ -23,8 +23,8 @@ def test_home_shows_the_next_sessions(pat_client, screened_pat, safety, routine)
     acknowledge_safety_version(screened_pat, safety)
     make_plan(screened_pat, routine, days=14)
     html = pat_client.get(reverse("patient-home")).text
-    assert "Your mat plan" in html
-    assert "Today" in html
+    assert "Today's session" in html
+    assert "Coming up" in html
     assert "5 minutes · Low back, lying" in html
     assert reverse("patient-plan") in html
 
