@@ -11,12 +11,13 @@ undoing swap that card in place; without JavaScript the same forms post
 normally and redirect back.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from accounts.access import own_patient_record
 from accounts.models import Patient
-from clinic import gate
+from clinic import gate, plan_calendar, schedule_display
 from clinic.models import Plan, PlannedSession, PlanStatus, Screening, SessionLog, SideEffectReport
 from clinic.patient_forms import CheckOffForm, LogDetailsForm, SideEffectForm, TimeZoneForm
 from clinic.plan_forms import ScreeningForm
@@ -39,11 +40,13 @@ from clinic.services import (
     record_screening,
 )
 from clinic.usage import (
+    LOG_DAYS_BACK,
     Reported,
     can_undo,
     check_off,
     log_of,
     loggable_problem,
+    logs_for_plan,
     report_side_effect,
     save_details,
     session_for_day,
@@ -257,6 +260,57 @@ def session_undo(request, pk: int):
     elif log is not None:
         messages.success(request, "Un-ticked. You can tick it off again when you have done it.")
     return _back(session, today)
+
+
+# --- The plan as a calendar --------------------------------------------------------
+
+
+@require_GET
+def patient_plan(request):
+    patient = own_patient_record(request)
+    if needs_acknowledgement(patient):
+        return redirect("safety-acknowledge")
+    today = patient_today(patient)
+    # The current plan, or else the last one that ran, so its calendar stays to look back on.
+    plan = current_plan(patient) or (
+        patient.plans.filter(status=PlanStatus.ENDED, ended_on__gte=F("start_date")).first()
+    )
+    context = {"patient": patient, "plan": plan, "today": today}
+    if plan is not None and plan.status != PlanStatus.WAITING:
+        context.update(_calendar_context(patient, plan, today))
+    return render(request, "clinic/patient_plan.html", context)
+
+
+def _calendar_context(patient: Patient, plan: Plan, today: date) -> dict:
+    stages = plan.schedule_stages()
+    sessions = list(plan.sessions.all())
+    rows = schedule_display.as_written(
+        stages, plan.start_date, plan.end_date, plan.last_day, sessions
+    ).rows
+    logged = {
+        log.day: plan_calendar.LoggedDay(log.pain_before, log.pain_after)
+        for log in logs_for_plan(plan)
+    }
+    reported: dict[date, list[str]] = {}
+    for report in patient.side_effect_reports.filter(
+        day__range=(plan.start_date, plan.last_day)
+    ).order_by("reported_at"):
+        reported.setdefault(report.day, []).extend(report.symptom_names or ["in your own words"])
+    days = plan_calendar.calendar(
+        rows,
+        today=today,
+        session_pks={session.date: session.pk for session in sessions},
+        logged=logged,
+        reported=reported,
+        paused_on=plan.paused_on,
+        loggable_from=today - timedelta(days=LOG_DAYS_BACK),
+    )
+    return {
+        "calendar": days,
+        "sessions": len(sessions),
+        "streak": plan_calendar.streak([s.date for s in sessions], set(logged), today),
+        "stage": plan_calendar.progress(stages, plan.start_date, plan.end_date, today),
+    }
 
 
 # --- Side effects ----------------------------------------------------------------

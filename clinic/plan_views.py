@@ -1,5 +1,5 @@
 """Plans: assigning one (with a live preview), its page and the changes a
-practitioner makes to it, screening in clinic, and the patient's schedule.
+practitioner makes to it, and screening in clinic.
 
 htmx only swaps parts of these pages: the routine's stages when another
 routine is chosen, and the preview while the form is edited. Without
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from accounts import audit
-from accounts.access import clinic_patient, own_patient_record
+from accounts.access import clinic_patient
 from accounts.models import Patient
 from clinic import gate, schedule_display
 from clinic.models import MAX_PLAN_DAYS, Plan, PlanStatus, Screening
@@ -50,7 +50,6 @@ from clinic.services import (
 )
 from mats.services import (
     current_safety_version,
-    needs_acknowledgement,
     published_contraindications,
 )
 
@@ -455,28 +454,4 @@ def patient_screening(request, pk: int):
         request,
         "clinic/screening_form.html",
         {"patient": patient, "form": form, "version": version},
-    )
-
-
-# --- The patient's own schedule ----------------------------------------------
-
-
-@require_GET
-def patient_plan(request):
-    patient = own_patient_record(request)
-    if needs_acknowledgement(patient):
-        return redirect("safety-acknowledge")
-    plan = current_plan(patient)
-    schedule = None
-    if plan is not None and plan.status != PlanStatus.WAITING:
-        schedule = _plan_schedule(plan)
-    return render(
-        request,
-        "clinic/patient_plan.html",
-        {
-            "patient": patient,
-            "plan": plan,
-            "schedule": schedule,
-            "today": patient_today(patient),
-        },
     )

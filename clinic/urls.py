@@ -20,7 +20,7 @@ urlpatterns = [
     path(
         "home/side-effects/<int:pk>/", patient_views.side_effect_detail, name="side-effect-detail"
     ),
-    path("home/plan/", plan_views.patient_plan, name="patient-plan"),
+    path("home/plan/", patient_views.patient_plan, name="patient-plan"),
     path("home/settings/", patient_views.patient_settings, name="patient-settings"),
     path("home/safety-questions/", patient_views.safety_questions, name="safety-questions"),
     path("patients/", views.patient_list, name="patient-list"),

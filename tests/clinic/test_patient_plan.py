@@ -1,10 +1,13 @@
 """The patient sees the plan their practitioner set, day by day."""
 
+import re
 from datetime import timedelta
+from uuid import uuid4
 
 from django.urls import reverse
 
-from clinic.services import pause_plan
+from clinic.services import end_plan_early, patient_today, pause_plan
+from clinic.usage import check_off, report_side_effect
 from mats.services import acknowledge_safety_version
 from tests.clinic.factories import make_plan, screen
 
@@ -79,3 +82,71 @@ def test_a_finished_day_list_stops_at_the_plans_last_day(pat_client, screened_pa
     html = pat_client.get(reverse("patient-plan")).text
     after = plan.end_date + timedelta(days=1)
     assert f"{after:%A} {after.day} {after:%B}" not in html
+
+
+def _squash(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+def test_the_calendar_shows_done_missed_rest_upcoming_and_today(
+    pat_client, screened_pat, safety, routine
+):
+    acknowledge_safety_version(screened_pat, safety)
+    today = patient_today(screened_pat)
+    start = today - timedelta(days=7)  # sessions on days 0, 2, 4; 7 (today), 9, 11
+    plan = make_plan(screened_pat, routine, start=start, days=14, today=start)
+    first = plan.sessions.get(date=start)
+    log, _ = check_off(first, today=start)
+    log.pain_before, log.pain_after = 6, 3
+    log.save()
+    check_off(plan.sessions.get(date=start + timedelta(days=4)), today=start + timedelta(days=4))
+    report_side_effect(
+        screened_pat, codes=["bruising"], details="", submission_key=uuid4(), session_log=log
+    )
+    html = _squash(pat_client.get(reverse("patient-plan")).text)
+    assert html.count("✓</span> Done") == 2
+    assert html.count("✗</span> Missed") == 1
+    assert html.count("To do today") == 1
+    assert html.count("Upcoming") == 2
+    assert html.count("Rest day") == 8
+    assert "Pain 6 before, 3 after" in html
+    assert "Side effect reported: Bruising" in html
+    assert "1 session in a row" in html
+    assert "2 done · 1 missed · 3 to come" in html
+    assert "2 of 2, week 2: Get used to it." in html
+    # The missed session was four days ago: too late to tick off here.
+    assert "I did it: tick it off" not in html
+
+
+def test_a_missed_session_can_be_ticked_off_from_the_calendar(
+    pat_client, screened_pat, safety, routine
+):
+    acknowledge_safety_version(screened_pat, safety)
+    today = patient_today(screened_pat)
+    start = today - timedelta(days=2)
+    plan = make_plan(screened_pat, routine, start=start, days=7, today=start)
+    missed = plan.sessions.get(date=start)
+    html = pat_client.get(reverse("patient-plan")).text
+    assert reverse("session-check-off", args=[missed.pk]) in html
+    response = pat_client.post(reverse("session-check-off", args=[missed.pk]), follow=True)
+    assert "Done" in response.text
+    assert "✓</span> Done" in pat_client.get(reverse("patient-plan")).text
+
+
+def test_a_paused_plan_shows_the_days_on_hold(pat_client, screened_pat, safety, routine):
+    acknowledge_safety_version(screened_pat, safety)
+    plan = make_plan(screened_pat, routine, days=7)
+    pause_plan(plan)
+    html = pat_client.get(reverse("patient-plan")).text
+    assert html.count("No session (plan paused)") == 7
+
+
+def test_an_ended_plan_stays_to_look_back_on(pat_client, screened_pat, safety, routine):
+    acknowledge_safety_version(screened_pat, safety)
+    today = patient_today(screened_pat)
+    start = today - timedelta(days=10)
+    plan = make_plan(screened_pat, routine, start=start, days=14, today=start)
+    end_plan_early(plan)
+    html = pat_client.get(reverse("patient-plan")).text
+    assert "Your last mat plan" in html
+    assert "(ended)" in html
