@@ -262,6 +262,27 @@ def session_undo(request, pk: int):
     return _back(session, today)
 
 
+# --- The guided timer ----------------------------------------------------------------
+
+
+@require_GET
+def session_timer(request):
+    """Counts down today's minutes with a breathing pacer (static/js/timer.js).
+    Without JavaScript the page still gives the minutes and the check-off."""
+    patient = own_patient_record(request)
+    if needs_acknowledgement(patient):
+        return redirect("safety-acknowledge")
+    today = patient_today(patient)
+    session = session_for_day(patient, today)
+    log = log_of(session) if session else None
+    form = CheckOffForm(initial={"minutes_done": session.minutes}) if session else None
+    return render(
+        request,
+        "clinic/session_timer.html",
+        {"patient": patient, "session": session, "log": log, "form": form, "today": today},
+    )
+
+
 # --- The plan as a calendar --------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ admin.site.index_title = "Content, clinics and people"
 urlpatterns = [
     path("", views.home, name="home"),
     path("home/", patient_views.patient_home, name="patient-home"),
+    path("home/timer/", patient_views.session_timer, name="session-timer"),
     path("home/sessions/<int:pk>/", patient_views.session_day, name="session-day"),
     path("home/sessions/<int:pk>/done/", patient_views.session_check_off, name="session-check-off"),
     path("home/sessions/<int:pk>/details/", patient_views.session_details, name="session-details"),

@@ -97,6 +97,7 @@ ACCESS: dict[str, Row] = {
     "safety-questions": Row(get=PATIENT_ONLY, post=PATIENT_ONLY),
     # The patient's day. Another patient's session or report is 404 (tested in
     # tests/clinic/test_checkoff_views.py); practitioners and staff get 403.
+    "session-timer": Row(get=PATIENT_ONLY, post=signed_in(405)),
     "session-day": Row(get=PATIENT_ONLY, post=signed_in(405), kwargs="session"),
     "session-check-off": Row(
         get=signed_in(405), post={**PATIENT_ONLY, "pat": 302}, kwargs="session"
@@ -198,9 +199,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_forty_four_patterns():
+def test_walk_covers_all_forty_five_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 44
+    assert len(walked) == 45
 
 
 def test_admin_is_for_staff_only(
