@@ -1,17 +1,21 @@
-"""The demo clinic's fortnight: visits, screenings and plans in every state,
-dated from today so the demo always looks current. Used by ``seed_demo``
-(development only); every plan goes through the same services as the site.
+"""The demo clinic's month: visits, screenings, plans in every state and the
+sessions patients ticked off, dated from today so the demo always looks
+current and lived in. Used by ``seed_demo`` (development only); everything
+goes through the same services as the site.
 
 | patient | story |
 | --- | --- |
-| Ada Byrne | a finished first plan (ended when the second began) and an active one |
+| Ada Byrne | a finished first plan (ended when the second began) and an active one; |
+|  | most sessions done, two missed, pain easing; today's session still to do |
 | Ben Mistry | takes blood-pressure medicine (relative): cleared, plan active |
 | Cara Nowak | seen yesterday, not screened yet: plan waiting for screening |
-| Dev Patel | plan paused two days ago after reporting bruising |
+| Dev Patel | pain rising, one session missed; bruising reported two days ago paused |
+|  | the plan, and his practitioner has not seen the report yet |
 | Eve Santos | no account yet: one visit, no plan |
+| Finn Doyle (Harbour) | screened, no plan yet |
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -22,10 +26,10 @@ from clinic.schedule import adjust
 from clinic.services import (
     assign_plan,
     patient_today,
-    pause_plan,
     record_screening,
     template_stages,
 )
+from clinic.usage import LogDetails, check_off, report_side_effect, save_details
 from mats.services import published_contraindications, published_routine_templates
 
 DEMO_TEMPLATE = "standard-three-stage"
@@ -89,6 +93,39 @@ def _plan(
     return plan
 
 
+def _log_sessions(
+    patient: Patient,
+    plan: Plan,
+    *,
+    before: date,
+    pain: Sequence[tuple[int, int]],
+    missed: Sequence[int] = (),
+) -> None:
+    """Tick off the plan's sessions before ``before`` in the evening of their
+    day, with (pain before, pain after) taken in turn from ``pain``; the
+    sessions numbered in ``missed`` (from 0) are left undone."""
+    sessions = list(plan.sessions.filter(date__lt=before).order_by("date"))
+    done = 0
+    for number, session in enumerate(sessions):
+        if number in missed:
+            continue
+        pain_before, pain_after = pain[min(done, len(pain) - 1)]
+        log, _ = check_off(session, today=session.date, now=_at(patient, session.date, 20))
+        early = done < 2
+        save_details(
+            log,
+            LogDetails(
+                minutes_done=session.minutes,
+                pain_before=pain_before,
+                pain_after=pain_after,
+                relaxation=min(9, 5 + done // 2),
+                sensations=("stinging", "warm") if early else ("tingling", "relaxed"),
+                note="Sharp for the first minute, then warm." if done == 0 else "",
+            ),
+        )
+        done += 1
+
+
 def _relative_code() -> str | None:
     relative = [entry.code for entry in published_contraindications() if not entry.is_absolute]
     if PREFERRED_RELATIVE in relative:
@@ -109,7 +146,7 @@ def _ada(patient: Patient, today: date) -> None:
     )
     _visit(patient, today - timedelta(days=3), "Neck easier, upper back still tight.")
     _visit(patient, today + timedelta(days=11))
-    _plan(
+    current = _plan(
         patient,
         today - timedelta(days=2),
         today + timedelta(days=10),
@@ -117,6 +154,11 @@ def _ada(patient: Patient, today: date) -> None:
         changes={0: {"minutes_min": 10, "minutes_max": 15}},
         note="You know the feeling now, so we start a little longer.",
     )
+    # Pain easing over the weeks; today's session is still to do.
+    easing = [(6, 5), (6, 4), (5, 4), (5, 3), (5, 3), (4, 3), (4, 2), (4, 2), (3, 2)]
+    first_plan = patient.plans.exclude(pk=current.pk).get()
+    _log_sessions(patient, first_plan, before=today, pain=easing, missed=(4, 9))
+    _log_sessions(patient, current, before=today, pain=[(3, 1)])
 
 
 def _ben(patient: Patient, today: date) -> None:
@@ -124,7 +166,7 @@ def _ben(patient: Patient, today: date) -> None:
     _screen(patient, today - timedelta(days=6), yes=[code] if code else [])
     _visit(patient, today - timedelta(days=5), "Low back; takes medicine for blood pressure.")
     _visit(patient, today + timedelta(days=9))
-    _plan(
+    plan = _plan(
         patient,
         today - timedelta(days=4),
         today + timedelta(days=8),
@@ -137,6 +179,7 @@ def _ben(patient: Patient, today: date) -> None:
         else None,
         note="Sit for a minute before you get up, then rise slowly.",
     )
+    _log_sessions(patient, plan, before=today, pain=[(5, 3), (4, 3)])
 
 
 def _cara(patient: Patient, today: date) -> None:
@@ -156,16 +199,27 @@ def _dev(patient: Patient, today: date) -> None:
         assigned=today - timedelta(days=10),
         changes={0: {"sessions_per_week": 4}},
     )
-    pause_plan(
-        plan,
-        reason="Reported bruising on the low back; review at the next visit.",
+    # Pain growing from session to session, then bruising, which pauses the plan.
+    rising = [(3, 3), (4, 5), (5, 6)]
+    _log_sessions(patient, plan, before=today - timedelta(days=2), pain=rising, missed=(2,))
+    reported = report_side_effect(
+        patient,
+        codes=["bruising"],
+        details="Purple marks on my low back where the mat was; tender to touch.",
+        submission_key=uuid4(),
         today=today - timedelta(days=2),
     )
+    reported.report.reported_at = _at(patient, today - timedelta(days=2), 8)
+    reported.report.save(update_fields=["reported_at"])
 
 
 def _eve(patient: Patient, today: date) -> None:
     _visit(patient, today - timedelta(days=2), "First visit: shoulder tension.")
     _visit(patient, today + timedelta(days=12))
+
+
+def _finn(patient: Patient, today: date) -> None:
+    _screen(patient, today - timedelta(days=20))
 
 
 STORIES: dict[str, Callable[[Patient, date], None]] = {
@@ -174,6 +228,7 @@ STORIES: dict[str, Callable[[Patient, date], None]] = {
     "cara.nowak@patients.example": _cara,
     "dev.patel@patients.example": _dev,
     "eve.santos@patients.example": _eve,
+    "finn.doyle@patients.example": _finn,
 }
 
 

@@ -8,7 +8,16 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from accounts.models import Clinic, Membership, Patient, User
-from clinic.models import Appointment, Clearance, Plan, PlannedSession, PlanStatus, SessionLog
+from clinic.adherence import Logged, pain_rising
+from clinic.models import (
+    Appointment,
+    Clearance,
+    Plan,
+    PlannedSession,
+    PlanStatus,
+    SessionLog,
+    SideEffectReport,
+)
 from clinic.services import patient_today
 from clinic.usage import check_off
 
@@ -125,3 +134,79 @@ def test_seeding_again_replaces_what_a_demo_patient_ticked_off():
     check_off(session, today=session.date)
     _seed()
     assert not SessionLog.objects.filter(planned_session=session).exists()
+
+
+def _pains(patient) -> list[tuple[int, int]]:
+    return list(
+        SessionLog.objects.filter(planned_session__patient=patient)
+        .order_by("planned_session__date")
+        .values_list("pain_before", "pain_after")
+    )
+
+
+@pytest.mark.django_db
+def test_the_demo_patients_have_weeks_of_logs_with_missed_days_and_pain_trends():
+    _seed()
+    ada = Patient.objects.get(email="ada.byrne@patients.example")
+    dev = Patient.objects.get(email="dev.patel@patients.example")
+    today = patient_today(ada)
+    ada_logs = SessionLog.objects.filter(planned_session__patient=ada)
+    first_day = ada_logs.order_by("planned_session__date").first().day
+    assert (today - first_day).days >= 21
+    missed = ada.planned_sessions.filter(date__lt=today, log__isnull=True)
+    assert missed.count() == 2
+    # Today's session is there to tick off.
+    assert ada.planned_sessions.filter(date=today, log__isnull=True).exists()
+    easing, rising = _pains(ada), _pains(dev)
+    assert easing[0][0] > easing[-1][0]
+    assert rising[0][0] < rising[-1][0]
+    logged = [
+        Logged(day=log.day, minutes=log.minutes, pain_before=b, pain_after=a)
+        for log, (b, a) in zip(
+            SessionLog.objects.filter(planned_session__patient=dev).order_by(
+                "planned_session__date"
+            ),
+            rising,
+            strict=True,
+        )
+    ]
+    assert pain_rising(logged, today=today)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_one_unseen_side_effect_that_paused_a_plan():
+    _seed()
+    (report,) = SideEffectReport.objects.all()
+    assert report.patient.email == "dev.patel@patients.example"
+    assert report.symptom_names == ["Bruising"]
+    assert not report.is_seen
+    assert report.plan.status == PlanStatus.PAUSED
+    assert "Bruising" in report.plan.pause_reason
+
+
+@pytest.mark.django_db
+def test_demo_patients_land_where_their_story_says(client):
+    _seed()
+    client.force_login(User.objects.get(email="ada.byrne@patients.example"))
+    assert "Today's session" in client.get(reverse("patient-home")).text
+    client.force_login(User.objects.get(email="cara.nowak@patients.example"))
+    assert client.get(reverse("patient-home"))["Location"] == reverse("safety-questions")
+    client.force_login(User.objects.get(email="finn.doyle@patients.example"))
+    assert "No mat plan yet" in client.get(reverse("patient-home")).text
+    client.force_login(User.objects.get(email="sam.okafor@riverside.example"))
+    assert "Needs attention: side effects" in client.get(reverse("patient-list")).text
+
+
+@pytest.mark.django_db
+def test_running_twice_gives_the_same_logs():
+    def logs() -> list:
+        return sorted(
+            SessionLog.objects.values_list(
+                "planned_session__patient__email", "planned_session__date", "pain_before"
+            )
+        )
+
+    _seed()
+    first = (logs(), SideEffectReport.objects.count())
+    _seed()
+    assert (logs(), SideEffectReport.objects.count()) == first

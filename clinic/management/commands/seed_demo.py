@@ -1,6 +1,7 @@
 """Load a small, believable demo: two clinics, their people and a staff admin,
-and for the demo clinic's patients the visits, screenings and plans of a
-working fortnight (see ``clinic.demo_care``).
+and for the demo clinic's patients the visits, screenings, plans and ticked-off
+sessions of a working month (see ``clinic.demo_care``). Patients with an
+account have read the current safety guidance, so signing in lands on today.
 
 Running it again brings the demo back to the same state; it never runs with
 DEBUG off, so it cannot touch a production database by accident.
@@ -17,7 +18,11 @@ from django.db import transaction
 from accounts.models import Clinic, Invitation, Membership, Patient, User
 from clinic.demo_care import DEMO_TEMPLATE, seed_care
 from mats.permissions import CONTENT_EDITORS_GROUP
-from mats.services import current_safety_version, published_routine_templates
+from mats.services import (
+    acknowledge_safety_version,
+    current_safety_version,
+    published_routine_templates,
+)
 
 DEMO_PASSWORD = "mat-demo-visit"  # noqa: S105  (printed for the demo; DEBUG only)
 
@@ -105,6 +110,7 @@ class Command(BaseCommand):
                     )
                     if has_account:
                         sign_ins.append((f"Patient, {clinic.name}", email))
+                        acknowledge_safety_version(patient, current_safety_version())
                     elif not patient.invitations.exists():
                         Invitation.issue(patient, created_by=memberships[primary].user)
                     seed_care(patient)
