@@ -46,3 +46,8 @@ def test_changing_the_zone_is_audited(pat_client, pat):
 
     pat_client.post(URL, {"time_zone": "Europe/Paris"})
     assert AuditEvent.objects.filter(action="update", object_id=pat.pk).exists()
+
+
+def test_password_change_is_reached_from_settings(pat_client):
+    html = pat_client.get(reverse("patient-settings")).text
+    assert f'href="{reverse("password_change")}"' in html
