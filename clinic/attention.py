@@ -1,7 +1,10 @@
-"""Why a practitioner should look at a patient now: a safety answer that
-rules the mat out, or side effects they have not seen yet.
+"""Why a practitioner should look at a patient now, as far as safety goes:
+a safety answer that rules the mat out, side effects they have not seen
+yet, or a relative contraindication the current plan has no clearance for.
+(The warning signs in the log itself, such as missed sessions or pain
+rising, are worked out in ``clinic.review``.)
 
-The patient list annotates every row with ``needs_attention`` in one query
+The patient list annotates every row in the same query that reads it
 (``annotate_attention``); the patient's page shows the reasons
 (``attention_for``).
 """
@@ -11,30 +14,58 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Patient
-from clinic.models import Screening, ScreeningAnswer, SideEffectReport
+from clinic.models import (
+    CURRENT_STATUSES,
+    Clearance,
+    Plan,
+    Screening,
+    ScreeningAnswer,
+    SideEffectReport,
+)
 from mats.services import published_contraindications
 
 
-def _absolute_codes() -> list[str]:
-    return [entry.code for entry in published_contraindications() if entry.is_absolute]
+def _codes_by_severity() -> tuple[list[str], list[str]]:
+    """(absolute, relative) codes as published, from one read of the snapshot."""
+    entries = published_contraindications()
+    return (
+        [entry.code for entry in entries if entry.is_absolute],
+        [entry.code for entry in entries if not entry.is_absolute],
+    )
 
 
 def annotate_attention(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     """Add ``blocked`` (latest answers include an absolute yes),
-    ``unseen_side_effects`` and ``needs_attention`` (either) to each patient."""
+    ``unseen_side_effects``, ``needs_clearance`` (latest answers include a
+    relative yes that the current plan has no clearance for) and
+    ``needs_attention`` (any of them) to each patient."""
+    absolute, relative = _codes_by_severity()
     latest = (
         Screening.objects.filter(patient=OuterRef(OuterRef("pk")))
         .order_by("-taken_at", "-pk")
         .values("pk")[:1]
     )
     blocked = Exists(
-        ScreeningAnswer.objects.filter(
-            screening=Subquery(latest), answer=True, code__in=_absolute_codes()
-        )
+        ScreeningAnswer.objects.filter(screening=Subquery(latest), answer=True, code__in=absolute)
     )
     unseen = Exists(SideEffectReport.objects.unseen().filter(patient=OuterRef("pk")))
-    return patients.annotate(blocked=blocked, unseen_side_effects=unseen).annotate(
-        needs_attention=Q(blocked=True) | Q(unseen_side_effects=True)
+    cleared = Clearance.objects.filter(
+        plan__patient=OuterRef(OuterRef("pk")),
+        plan__status__in=CURRENT_STATUSES,
+        code=OuterRef("code"),
+    )
+    uncleared = Exists(
+        ScreeningAnswer.objects.filter(
+            screening=Subquery(latest), answer=True, code__in=relative
+        ).exclude(Exists(cleared))
+    )
+    has_plan = Exists(Plan.objects.current().filter(patient=OuterRef("pk")))
+    return patients.annotate(
+        blocked=blocked,
+        unseen_side_effects=unseen,
+        needs_clearance=has_plan & uncleared,
+    ).annotate(
+        needs_attention=Q(blocked=True) | Q(unseen_side_effects=True) | Q(needs_clearance=True)
     )
 
 
@@ -42,19 +73,25 @@ def annotate_attention(patients: QuerySet[Patient]) -> QuerySet[Patient]:
 class Attention:
     blocking: tuple[ScreeningAnswer, ...]  # absolute contraindications answered yes
     unseen_reports: tuple[SideEffectReport, ...]
+    to_clear: tuple[ScreeningAnswer, ...] = ()  # relative, answered yes, no clearance yet
 
     def __bool__(self) -> bool:
-        return bool(self.blocking or self.unseen_reports)
+        return bool(self.blocking or self.unseen_reports or self.to_clear)
 
 
 def attention_for(patient: Patient) -> Attention:
     latest = patient.screenings.first()
-    blocking = ()
+    blocking = to_clear = ()
     if latest is not None:
-        blocking = tuple(
-            latest.answers.filter(answer=True, code__in=_absolute_codes()).order_by("pk")
-        )
+        absolute, relative = _codes_by_severity()
+        yes = latest.answers.filter(answer=True).order_by("pk")
+        blocking = tuple(yes.filter(code__in=absolute))
+        plan = patient.plans.current().first()
+        if plan is not None:
+            cleared = plan.clearances.values("code")
+            to_clear = tuple(yes.filter(code__in=relative).exclude(code__in=cleared))
     return Attention(
         blocking=blocking,
         unseen_reports=tuple(patient.side_effect_reports.unseen().select_related("plan")),
+        to_clear=to_clear,
     )

@@ -8,6 +8,7 @@ from accounts.models import Membership, Patient, normalise_email
 from clinic.models import NOTE_MAX_LENGTH, PlanStatus
 
 NO_CURRENT_PLAN = "none"
+NEEDS_ATTENTION = "attention"
 
 
 class PatientSearchForm(forms.Form):
@@ -24,6 +25,11 @@ class PatientSearchForm(forms.Form):
             (PlanStatus.PAUSED, "Paused"),
             (NO_CURRENT_PLAN, "No current plan"),
         ],
+    )
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Everyone, flagged first"), (NEEDS_ATTENTION, "Flagged patients only")],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 

@@ -3,7 +3,7 @@ import sys
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,9 +15,16 @@ from accounts import audit
 from accounts.access import clinic_membership, clinic_patient, role_of
 from accounts.models import Patient
 from accounts.services import send_invitation
-from clinic.attention import annotate_attention, attention_for
-from clinic.forms import NO_CURRENT_PLAN, AddPatientForm, PatientSearchForm, VisitForm
-from clinic.models import Appointment, Plan
+from clinic.attention import attention_for
+from clinic.forms import (
+    NEEDS_ATTENTION,
+    NO_CURRENT_PLAN,
+    AddPatientForm,
+    PatientSearchForm,
+    VisitForm,
+)
+from clinic.models import Appointment
+from clinic.review_data import annotate_for_review, attach_reviews
 from clinic.services import (
     latest_screening,
     patient_today,
@@ -50,33 +57,39 @@ def patient_list(request):
     search = PatientSearchForm(request.GET)
     if not search.is_valid():
         return HttpResponseBadRequest("That search could not be understood.")
-    current = Plan.objects.current().filter(patient=OuterRef("pk"))
+    now = timezone.now()
     patients = (
-        annotate_attention(Patient.objects.filter(clinic_id=membership.clinic_id))
-        .select_related("primary_practitioner__user", "user")
-        .annotate(
-            safety_version_read=highest_version_read(OuterRef("pk")),
-            plan_pk=Subquery(current.values("pk")[:1]),
-            plan_status=Subquery(current.values("status")[:1]),
-            plan_end=Subquery(current.values("end_date")[:1]),
-        )
-        # The patients who need a look come first.
-        .order_by("-needs_attention", "full_name")
+        annotate_for_review(Patient.objects.filter(clinic_id=membership.clinic_id), now)
+        .select_related("primary_practitioner__user", "user", "clinic")
+        .annotate(safety_version_read=highest_version_read(OuterRef("pk")))
+        .order_by("full_name")
     )
     query, status = search.cleaned_data["q"], search.cleaned_data["status"]
+    show = search.cleaned_data["show"]
     if query:
         patients = patients.filter(full_name__icontains=query)
     if status == NO_CURRENT_PLAN:
         patients = patients.filter(plan_status__isnull=True)
     elif status:
         patients = patients.filter(plan_status=status)
-    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(search.cleaned_data["page"] or 1)
+    # The flags come partly from the log (clinic.review), so they are worked
+    # out here for every patient the search finds, in one more query, and
+    # the flagged patients come first.
+    rows = list(patients)
+    attach_reviews(rows, now)
+    rows.sort(key=lambda patient: not patient.flags)
+    flagged = sum(1 for patient in rows if patient.flags)
+    if show == NEEDS_ATTENTION:
+        rows = rows[:flagged]
+    page = Paginator(rows, PATIENTS_PER_PAGE).get_page(search.cleaned_data["page"] or 1)
     context = {
         "page": page,
         "query": query,
         "status": status,
+        "show": show,
+        "flagged": flagged,
         "search": search,
-        "filtered": bool(query or status),
+        "filtered": bool(query or status or show),
         "clinic": membership.clinic,
         "safety_version": current_safety_version(),
         "today": timezone.localdate(),

@@ -2,9 +2,12 @@
 
 from datetime import date, timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from accounts.models import Patient
-from clinic.models import Plan, Screening
+from clinic.models import Plan, PlannedSession, PlanStage, PlanStatus, Screening, SessionLog
 from clinic.schedule import Stage
 from clinic.services import assign_plan, patient_today, record_screening, template_stages
 from mats.models import RoutineTemplate
@@ -50,3 +53,85 @@ def make_plan(
         today=today,
     )
     return plan
+
+
+def bulk_patients_with_plans(
+    clinic,
+    practitioner,
+    count: int,
+    *,
+    prefix: str = "Bulk",
+    days_so_far: int = 14,
+    plan_days: int = 28,
+    done_every: int = 2,
+) -> list[Patient]:
+    """``count`` patients, each with an active daily plan that began
+    ``days_so_far`` days ago, every ``done_every``-th past session ticked off
+    with scores. Written with bulk_create, so hundreds take a moment."""
+    today = timezone.localdate(timezone=ZoneInfo(clinic.time_zone))
+    start = today - timedelta(days=days_so_far)
+    patients = Patient.objects.bulk_create(
+        Patient(
+            clinic=clinic,
+            primary_practitioner=practitioner,
+            full_name=f"{prefix}{i:03d} Person",
+            email=f"{prefix.lower()}{i:03d}@bulk.example",
+        )
+        for i in range(count)
+    )
+    plans = Plan.objects.bulk_create(
+        Plan(
+            patient=patient,
+            template_name="Bulk routine",
+            template_slug="bulk",
+            start_date=start,
+            end_date=start + timedelta(days=plan_days - 1),
+            status=PlanStatus.ACTIVE,
+            submission_key=uuid4(),
+        )
+        for patient in patients
+    )
+    PlanStage.objects.bulk_create(
+        PlanStage(
+            plan=plan,
+            order=0,
+            week_from=1,
+            week_to=None,
+            surface="bed",
+            clothing="thin",
+            minutes_min=10,
+            minutes_max=10,
+            sessions_per_week=7,
+            goal="Daily.",
+            positions=["Feet"],
+        )
+        for plan in plans
+    )
+    sessions = PlannedSession.objects.bulk_create(
+        PlannedSession(
+            plan=plan,
+            patient_id=plan.patient_id,
+            date=start + timedelta(days=offset),
+            week=offset // 7 + 1,
+            stage_order=0,
+            minutes=10,
+            position="Feet",
+            surface="bed",
+            clothing="thin",
+        )
+        for plan in plans
+        for offset in range(plan_days)
+    )
+    SessionLog.objects.bulk_create(
+        SessionLog(
+            planned_session=session,
+            logged_at=timezone.now(),
+            pain_before=5,
+            pain_after=4,
+            relaxation=6,
+            note="Fine.",
+        )
+        for session in sessions
+        if session.date < today and (session.date - start).days % done_every == 0
+    )
+    return patients

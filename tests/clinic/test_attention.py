@@ -51,3 +51,18 @@ def test_another_clinics_flags_stay_there(alice_client, bob_client, quinn, safet
     screen(quinn, yes=["open-wounds"])
     assert "Needs attention" not in alice_client.get(reverse("patient-list")).text
     assert "Needs attention: safety answer" in bob_client.get(reverse("patient-list")).text
+
+
+def test_a_relative_yes_without_a_clearance_shows_on_the_patients_page(
+    alice_client, pat, safety, routine
+):
+    make_plan(pat, routine)
+    screen(pat, yes=["pregnancy"])
+    detail = alice_client.get(reverse("patient-detail", args=[pat.pk])).text
+    assert "needs your clearance before the plan can go on" in detail
+    assert "Are you pregnant, or could you be?" in detail
+
+
+def test_a_relative_yes_with_no_plan_waiting_does_not_flag(alice_client, pat, safety):
+    screen(pat, yes=["pregnancy"])
+    assert "Needs attention" not in alice_client.get(reverse("patient-list")).text
