@@ -45,7 +45,8 @@ class Line:
     dashed: bool
     marks: tuple[Mark, ...]
     path: str  # "M x y L x y ...", empty with no marks
-    legend_x: str  # where its legend entry starts
+    legend_x: str  # where its legend entry starts ...
+    legend_end_x: str  # ... and where its sample line ends
     legend_text_x: str
     legend_mark_x: str
     legend_corner_x: str
@@ -122,6 +123,7 @@ def line_chart(first: date, last: date, series: Sequence[SeriesSpec], *, y_max: 
                 marks=marks,
                 path=path,
                 legend_x=_n(legend_x),
+                legend_end_x=_n(legend_x + 30),
                 legend_text_x=_n(legend_x + 38),
                 legend_mark_x=_n(legend_x + 15),
                 legend_corner_x=_n(legend_x + 15 - MARK_SIZE),

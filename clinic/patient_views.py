@@ -94,6 +94,8 @@ def patient_home(request):
         "waiting_for_clearance": outcome.verdict is gate.Verdict.NEEDS_CLEARANCE,
         "upcoming": upcoming,
         "session": session,
+        # The practitioner's latest message after reviewing the log.
+        "feedback": patient.feedback.select_related("author").first(),
     }
     if session is not None:
         context.update(_card(patient, session, today))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import patient_views, plan_views, views
+from clinic import patient_views, plan_views, review_views, views
 
 handler500 = "clinic.views.server_error"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient-invite"),
     path("patients/<int:pk>/visits/add/", views.patient_visit_add, name="patient-visit-add"),
+    path("patients/<int:pk>/review/", review_views.patient_review, name="patient-review"),
+    path("patients/<int:pk>/review/seen/", review_views.review_mark_seen, name="review-mark-seen"),
+    path(
+        "patients/<int:pk>/review/feedback/", review_views.review_feedback, name="review-feedback"
+    ),
     path("patients/<int:pk>/screening/", plan_views.patient_screening, name="patient-screening"),
     path("patients/<int:pk>/plans/new/", plan_views.plan_assign, name="plan-assign"),
     path("patients/<int:pk>/plans/<int:plan_pk>/", plan_views.plan_detail, name="plan-detail"),

@@ -17,7 +17,7 @@ Rules:
   says so; every report waits for the practitioner to see it.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
@@ -270,6 +270,13 @@ def side_effect_reports(patient: Patient) -> QuerySet[SideEffectReport]:
     return patient.side_effect_reports.select_related("seen_by")
 
 
-def mark_side_effects_seen(patient: Patient, *, by: User, now=None) -> int:
-    """The practitioner has read the patient's reports; returns how many were new."""
-    return patient.side_effect_reports.unseen().update(seen_by=by, seen_at=now or timezone.now())
+def mark_side_effects_seen(
+    patient: Patient, *, by: User, now=None, only: Collection[int] | None = None
+) -> int:
+    """The practitioner has read the patient's reports (or just those with
+    the pks in ``only``: the ones on the page they read); returns how many
+    were new."""
+    unseen = patient.side_effect_reports.unseen()
+    if only is not None:
+        unseen = unseen.filter(pk__in=only)
+    return unseen.update(seen_by=by, seen_at=now or timezone.now())

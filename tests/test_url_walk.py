@@ -107,6 +107,13 @@ ACCESS: dict[str, Row] = {
     "session-undo": Row(get=signed_in(405), post={**PATIENT_ONLY, "pat": 302}, kwargs="session"),
     "side-effect-report": Row(get=PATIENT_ONLY, post=PATIENT_ONLY),
     "side-effect-detail": Row(get=PATIENT_ONLY, post=signed_in(405), kwargs="report"),
+    # The review. An empty "seen" POST marks nothing and goes back to the page;
+    # an empty feedback POST shows the page again with the form's error.
+    "patient-review": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="patient"),
+    "review-mark-seen": Row(
+        get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="patient"
+    ),
+    "review-feedback": Row(get=signed_in(405), post=CLINIC_A_OBJECT, kwargs="patient"),
     "patient-screening": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-assign": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-detail": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="plan"),
@@ -199,9 +206,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_forty_five_patterns():
+def test_walk_covers_all_forty_eight_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 45
+    assert len(walked) == 48
 
 
 def test_admin_is_for_staff_only(

@@ -13,6 +13,7 @@ from clinic.models.plans import (
     PlanStage,
     PlanStatus,
 )
+from clinic.models.review import FEEDBACK_MAX_LENGTH, Feedback
 from clinic.models.screening import Screening, ScreeningAnswer
 from clinic.models.usage import (
     LOG_NOTE_MAX_LENGTH,
@@ -26,6 +27,7 @@ from clinic.models.visits import NOTE_MAX_LENGTH, Appointment
 
 __all__ = [
     "CURRENT_STATUSES",
+    "FEEDBACK_MAX_LENGTH",
     "LOG_NOTE_MAX_LENGTH",
     "MAX_PLAN_DAYS",
     "MAX_PLAN_WEEKS",
@@ -36,6 +38,7 @@ __all__ = [
     "SIDE_EFFECT_DETAILS_MAX_LENGTH",
     "Appointment",
     "Clearance",
+    "Feedback",
     "Plan",
     "PlanStage",
     "PlanStatus",

@@ -1,0 +1,159 @@
+"""The practitioner's review before the next visit: the review page (with
+marking side effects seen and leaving feedback), the printable pre-visit
+summary and the CSV export of one patient's sessions.
+
+Every view starts with ``clinic_patient``: another clinic's patient is 404,
+anyone but a practitioner 403. Reads and writes are audited.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import audit
+from accounts.access import clinic_patient
+from accounts.models import Patient
+from clinic import charts, plan_calendar, schedule_display
+from clinic.forms import FeedbackForm, SeenForm
+from clinic.review import LAST_DAYS
+from clinic.review_data import PatientReview, load_review
+from clinic.usage import mark_side_effects_seen
+
+# Pain before and after: different markers and line styles, not colour alone.
+PAIN_SERIES = (
+    ("before", "Pain before", charts.CIRCLE, False),
+    ("after", "Pain after", charts.SQUARE, True),
+)
+
+
+def _charts(data: PatientReview) -> dict:
+    if data.plan is None or not data.logs:
+        return {}
+    first, last = data.plan.start_date, data.period_end
+    pain = charts.line_chart(
+        first,
+        last,
+        [
+            charts.SeriesSpec(
+                key=key,
+                name=name,
+                marker=marker,
+                dashed=dashed,
+                values=[(log.day, getattr(log, f"pain_{key}")) for log in data.logs],
+            )
+            for key, name, marker, dashed in PAIN_SERIES
+        ],
+    )
+    relaxation = charts.line_chart(
+        first,
+        last,
+        [
+            charts.SeriesSpec(
+                key="relaxation",
+                name="Relaxation",
+                marker=charts.CIRCLE,
+                dashed=False,
+                values=[(log.day, log.relaxation) for log in data.logs],
+            )
+        ],
+    )
+    return {"pain_chart": pain, "relaxation_chart": relaxation}
+
+
+def _calendar(data: PatientReview) -> list[tuple]:
+    """Each plan week's days (planned against done), its adherence and the
+    empty cells that pad a short last week."""
+    plan = data.plan
+    if plan is None:
+        return []
+    rows = schedule_display.as_written(
+        plan.schedule_stages(), plan.start_date, plan.end_date, plan.last_day, data.sessions
+    ).rows
+    reported: dict[date, list[str]] = {}
+    for report in data.reports:
+        reported.setdefault(report.day, []).extend(report.symptom_names or ["in their words"])
+    days = plan_calendar.calendar(
+        rows,
+        today=data.today,
+        session_pks={session.date: session.pk for session in data.sessions},
+        logged={
+            log.day: plan_calendar.LoggedDay(log.pain_before, log.pain_after) for log in data.logs
+        },
+        reported=reported,
+        paused_on=plan.paused_on,
+    )
+    weeks = {week.number: week for week in data.weeks}
+    # The last week may be short; empty cells keep the table's columns.
+    return [(week, weeks.get(week.number), range(7 - len(week.days))) for week in days.weeks]
+
+
+def _timeline(data: PatientReview) -> list[dict]:
+    """The patient's notes and side effects, oldest first."""
+    entries = [{"day": log.day, "kind": "note", "log": log} for log in data.logs if log.note] + [
+        {"day": report.day, "kind": "side_effect", "report": report} for report in data.reports
+    ]
+    return sorted(entries, key=lambda entry: (entry["day"], entry["kind"] == "side_effect"))
+
+
+def _review_page(request, patient: Patient, *, feedback_form=None, status=200):
+    data = load_review(patient, timezone.now())
+    context = {
+        "patient": patient,
+        "data": data,
+        "calendar_weeks": _calendar(data),
+        "timeline": _timeline(data),
+        "feedback_form": feedback_form or FeedbackForm(),
+        "last_days": LAST_DAYS,
+        **_charts(data),
+    }
+    return render(request, "clinic/patient_review.html", context, status=status)
+
+
+@require_GET
+def patient_review(request, pk: int):
+    patient = clinic_patient(request, pk)
+    audit.record(request, "view", patient, clinic_id=patient.clinic_id)
+    return _review_page(request, patient)
+
+
+@require_POST
+def review_mark_seen(request, pk: int):
+    patient = clinic_patient(request, pk)
+    form = SeenForm(request.POST, patient=patient)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Those reports could not be found. Reload the page.")
+    shown = [report.pk for report in form.cleaned_data["reports"]]
+    with transaction.atomic():
+        newly_seen = list(
+            patient.side_effect_reports.unseen().filter(pk__in=shown).select_for_update()
+        )
+        mark_side_effects_seen(patient, by=request.user, only=[r.pk for r in newly_seen])
+        for report in newly_seen:
+            audit.record(request, "update", report, clinic_id=patient.clinic_id)
+    if newly_seen:
+        messages.success(request, "Marked as seen. The flag is cleared.")
+    else:
+        messages.info(request, "Those reports were already marked as seen.")
+    return redirect("patient-review", patient.pk)
+
+
+@require_POST
+def review_feedback(request, pk: int):
+    patient = clinic_patient(request, pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return _review_page(request, patient, feedback_form=form)
+    with transaction.atomic():
+        feedback = form.save(commit=False)
+        feedback.patient = patient
+        feedback.plan = patient.plans.current().first() or patient.plans.first()
+        feedback.author = request.user
+        feedback.save()
+        audit.record(request, "create", feedback, clinic_id=patient.clinic_id)
+    messages.success(request, f"Sent. {patient.full_name} sees it on their Today page.")
+    return redirect("patient-review", patient.pk)
