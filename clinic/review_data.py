@@ -158,6 +158,10 @@ class PatientReview:
         return days_until(self.next_visit.starts_at, self.patient, self.today)
 
     @property
+    def flags_in_words(self) -> str:
+        return "; ".join(flag.text for flag in self.flags)
+
+    @property
     def period_end(self) -> date | None:
         """The last day the figures cover: today, or the plan's last day if earlier."""
         if self.plan is None:

@@ -20,7 +20,7 @@ from accounts.access import clinic_patient
 from accounts.models import Patient
 from clinic import charts, plan_calendar, schedule_display
 from clinic.forms import FeedbackForm, SeenForm
-from clinic.review import LAST_DAYS
+from clinic.review import LAST_DAYS, pain_change
 from clinic.review_data import PatientReview, load_review
 from clinic.usage import mark_side_effects_seen
 
@@ -157,3 +157,36 @@ def review_feedback(request, pk: int):
         audit.record(request, "create", feedback, clinic_id=patient.clinic_id)
     messages.success(request, f"Sent. {patient.full_name} sees it on their Today page.")
     return redirect("patient-review", patient.pk)
+
+
+# --- The pre-visit summary ------------------------------------------------------------
+
+# The summary fits on one sheet: it shows the latest notes and side effects,
+# shortened, and points to the review page for the rest.
+SUMMARY_NOTES = 5
+SUMMARY_SIDE_EFFECTS = 5
+
+
+@require_GET
+def patient_summary(request, pk: int):
+    patient = clinic_patient(request, pk)
+    audit.record(request, "view", patient, clinic_id=patient.clinic_id)
+    data = load_review(patient, timezone.now())
+    notes = data.notes
+    return render(
+        request,
+        "clinic/patient_summary.html",
+        {
+            "patient": patient,
+            "data": data,
+            "last_days": LAST_DAYS,
+            "pain_before": pain_change([log.pain_before for log in data.logs]),
+            "pain_after": pain_change([log.pain_after for log in data.logs]),
+            "notes": notes[-SUMMARY_NOTES:],
+            "more_notes": max(len(notes) - SUMMARY_NOTES, 0),
+            "side_effects": data.reports[-SUMMARY_SIDE_EFFECTS:],
+            "more_side_effects": max(len(data.reports) - SUMMARY_SIDE_EFFECTS, 0),
+            "next_stages": [data.next_stage] if data.next_stage else [],
+            "printed_at": timezone.localtime(),
+        },
+    )
