@@ -269,6 +269,7 @@ class AuditEvent(models.Model):
         CREATE = "create", "Created"
         UPDATE = "update", "Changed"
         INVITE = "invite", "Invited"
+        EXPORT = "export", "Exported"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -6,11 +6,12 @@ Every view starts with ``clinic_patient``: another clinic's patient is 404,
 anyone but a practitioner 403. Reads and writes are audited.
 """
 
+import csv
 from datetime import date
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -20,8 +21,10 @@ from accounts.access import clinic_patient
 from accounts.models import Patient
 from clinic import charts, plan_calendar, schedule_display
 from clinic.forms import FeedbackForm, SeenForm
+from clinic.models import PlannedSession
 from clinic.review import LAST_DAYS, pain_change
 from clinic.review_data import PatientReview, load_review
+from clinic.services import patient_today
 from clinic.usage import mark_side_effects_seen
 
 # Pain before and after: different markers and line styles, not colour alone.
@@ -190,3 +193,109 @@ def patient_summary(request, pk: int):
             "printed_at": timezone.localtime(),
         },
     )
+
+
+# --- CSV export ------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "date",
+    "routine",
+    "plan_first_day",
+    "plan_week",
+    "stage",
+    "position",
+    "surface",
+    "clothing",
+    "planned_minutes",
+    "done",
+    "ticked_off_at",
+    "minutes_done",
+    "pain_before",
+    "pain_after",
+    "relaxation",
+    "sensations",
+    "side_effects",
+    "note",
+]
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """The value as text, defused if a spreadsheet would read it as a formula."""
+    if value is None:
+        return ""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def _reports_by_day(patient: Patient) -> dict[date, list[str]]:
+    found: dict[date, list[str]] = {}
+    for report in patient.side_effect_reports.order_by("reported_at"):
+        names = ", ".join(report.symptom_names) or "In their own words"
+        found.setdefault(report.day, []).append(
+            f"{names}: {report.details}" if report.details else names
+        )
+    return found
+
+
+@require_GET
+def patient_export(request, pk: int):
+    """Every planned session of every plan, one row each, oldest first, with
+    what the patient logged; dates in ISO 8601, times in the patient's zone."""
+    patient = clinic_patient(request, pk)
+    today = patient_today(patient)
+    sessions = (
+        PlannedSession.objects.filter(patient=patient)
+        .select_related("plan", "log")
+        .order_by("date")
+    )
+    reports = _reports_by_day(patient)
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="patient-{patient.pk}-mat-sessions-{today.isoformat()}.csv"'
+            ),
+            "Cache-Control": "no-store",
+        },
+    )
+    # A byte-order mark, so that spreadsheet programs read the text as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for session in sessions:
+        log = getattr(session, "log", None)
+        if log is not None:
+            done = "yes"
+        elif session.date < today:
+            done = "no"
+        else:
+            done = "not yet"
+        writer.writerow(
+            csv_cell(value)
+            for value in [
+                session.date.isoformat(),
+                session.plan.template_name,
+                session.plan.start_date.isoformat(),
+                session.week,
+                session.stage_order + 1,
+                session.position,
+                session.get_surface_display(),
+                session.get_clothing_display(),
+                session.minutes,
+                done,
+                timezone.localtime(log.logged_at, patient.zone).isoformat(timespec="minutes")
+                if log
+                else None,
+                log.minutes_done if log else None,
+                log.pain_before if log else None,
+                log.pain_after if log else None,
+                log.relaxation if log else None,
+                "; ".join(log.sensation_labels()) if log else None,
+                "; ".join(reports.get(session.date, [])),
+                log.note if log else None,
+            ]
+        )
+    audit.record(request, "export", patient, clinic_id=patient.clinic_id)
+    return response

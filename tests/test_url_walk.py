@@ -115,6 +115,7 @@ ACCESS: dict[str, Row] = {
     ),
     "review-feedback": Row(get=signed_in(405), post=CLINIC_A_OBJECT, kwargs="patient"),
     "patient-summary": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="patient"),
+    "patient-export": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="patient"),
     "patient-screening": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-assign": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-detail": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="plan"),
@@ -207,9 +208,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_forty_nine_patterns():
+def test_walk_covers_all_fifty_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 49
+    assert len(walked) == 50
 
 
 def test_admin_is_for_staff_only(
