@@ -1,17 +1,21 @@
 """The demo clinic's month: visits, screenings, plans in every state and the
 sessions patients ticked off, dated from today so the demo always looks
-current and lived in. Used by ``seed_demo`` (development only); everything
-goes through the same services as the site.
+current and lived in, with every flag of the review showing on someone.
+Used by ``seed_demo`` (development only); everything goes through the same
+services as the site.
 
 | patient | story |
 | --- | --- |
 | Ada Byrne | a finished first plan (ended when the second began) and an active one; |
-|  | most sessions done, two missed, pain easing; today's session still to do |
-| Ben Mistry | takes blood-pressure medicine (relative): cleared, plan active |
-| Cara Nowak | seen yesterday, not screened yet: plan waiting for screening |
+|  | most sessions done, two missed, pain easing; today's session still to do; |
+|  | her practitioner's feedback after the last visit. No flags. |
+| Ben Mistry | takes blood-pressure medicine (relative): cleared, plan active; a good |
+|  | first week, then one session in the second. Flags: 3 missed in a row, low week. |
+| Cara Nowak | seen yesterday, not screened yet: plan waiting for screening. No flags. |
 | Dev Patel | pain rising, one session missed; bruising reported two days ago paused |
-|  | the plan, and his practitioner has not seen the report yet |
-| Eve Santos | no account yet: one visit, no plan |
+|  | the plan, not seen yet. Flags: side effects, pain rising. |
+| Eve Santos | no account yet; plan set at her first visit, then she told the clinic |
+|  | of recent surgery (relative). Flag: waiting for clearance. |
 | Finn Doyle (Harbour) | screened, no plan yet |
 """
 
@@ -21,7 +25,7 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from accounts.models import Patient
-from clinic.models import Appointment, Plan, Screening, SessionLog
+from clinic.models import Appointment, Feedback, Plan, Screening, SessionLog
 from clinic.schedule import adjust
 from clinic.services import (
     assign_plan,
@@ -34,6 +38,7 @@ from mats.services import published_contraindications, published_routine_templat
 
 DEMO_TEMPLATE = "standard-three-stage"
 PREFERRED_RELATIVE = "blood-pressure-medication"
+EVES_RELATIVE = "recent-surgery"
 
 
 def _at(patient: Patient, day: date, hour: int) -> datetime:
@@ -126,10 +131,14 @@ def _log_sessions(
         done += 1
 
 
-def _relative_code() -> str | None:
-    relative = [entry.code for entry in published_contraindications() if not entry.is_absolute]
-    if PREFERRED_RELATIVE in relative:
-        return PREFERRED_RELATIVE
+def _relative_code(preferred: str = PREFERRED_RELATIVE, *, not_: str | None = None) -> str | None:
+    relative = [
+        entry.code
+        for entry in published_contraindications()
+        if not entry.is_absolute and entry.code != not_
+    ]
+    if preferred in relative:
+        return preferred
     return relative[0] if relative else None
 
 
@@ -159,18 +168,28 @@ def _ada(patient: Patient, today: date) -> None:
     first_plan = patient.plans.exclude(pk=current.pk).get()
     _log_sessions(patient, first_plan, before=today, pain=easing, missed=(4, 9))
     _log_sessions(patient, current, before=today, pain=[(3, 1)])
+    Feedback.objects.create(
+        patient=patient,
+        plan=current,
+        author=patient.primary_practitioner.user,
+        message=(
+            "A steady first plan, well done. Your neck is moving more freely, so the "
+            "sessions are a little longer now. Keep the breathing slow."
+        ),
+        created_at=_at(patient, today - timedelta(days=3), 12),
+    )
 
 
 def _ben(patient: Patient, today: date) -> None:
     code = _relative_code()
-    _screen(patient, today - timedelta(days=6), yes=[code] if code else [])
-    _visit(patient, today - timedelta(days=5), "Low back; takes medicine for blood pressure.")
+    _screen(patient, today - timedelta(days=15), yes=[code] if code else [])
+    _visit(patient, today - timedelta(days=14), "Low back; takes medicine for blood pressure.")
     _visit(patient, today + timedelta(days=9))
     plan = _plan(
         patient,
-        today - timedelta(days=4),
+        today - timedelta(days=13),
         today + timedelta(days=8),
-        assigned=today - timedelta(days=5),
+        assigned=today - timedelta(days=14),
         clearances={
             code: "Blood pressure well controlled. Knows to sit for a minute and rise slowly "
             "after each session; will report any dizziness."
@@ -179,7 +198,11 @@ def _ben(patient: Patient, today: date) -> None:
         else None,
         note="Sit for a minute before you get up, then rise slowly.",
     )
-    _log_sessions(patient, plan, before=today, pain=[(5, 3), (4, 3)])
+    # Week 1 (3 sessions) all done; in week 2 only the first of four, so the
+    # last three planned sessions in a row are missed.
+    _log_sessions(
+        patient, plan, before=today, pain=[(5, 3), (4, 3), (4, 3), (5, 4)], missed=(4, 5, 6)
+    )
 
 
 def _cara(patient: Patient, today: date) -> None:
@@ -216,6 +239,16 @@ def _dev(patient: Patient, today: date) -> None:
 def _eve(patient: Patient, today: date) -> None:
     _visit(patient, today - timedelta(days=2), "First visit: shoulder tension.")
     _visit(patient, today + timedelta(days=12))
+    # The plan was set before the questions were asked; her answer in clinic
+    # needs the practitioner's clearance before it can start.
+    _plan(
+        patient,
+        today - timedelta(days=1),
+        today + timedelta(days=11),
+        assigned=today - timedelta(days=2),
+    )
+    code = _relative_code(EVES_RELATIVE, not_=PREFERRED_RELATIVE)
+    _screen(patient, today - timedelta(days=2), yes=[code] if code else [], in_clinic=True)
 
 
 def _finn(patient: Patient, today: date) -> None:

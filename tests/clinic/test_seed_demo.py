@@ -6,8 +6,10 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Clinic, Membership, Patient, User
+from clinic import review
 from clinic.adherence import Logged, pain_rising
 from clinic.models import (
     Appointment,
@@ -18,6 +20,7 @@ from clinic.models import (
     SessionLog,
     SideEffectReport,
 )
+from clinic.review_data import annotate_for_review, attach_reviews
 from clinic.services import patient_today
 from clinic.usage import check_off
 
@@ -210,3 +213,43 @@ def test_running_twice_gives_the_same_logs():
     first = (logs(), SideEffectReport.objects.count())
     _seed()
     assert (logs(), SideEffectReport.objects.count()) == first
+
+
+@pytest.mark.django_db
+def test_every_review_flag_shows_on_some_demo_patient():
+    _seed()
+    now = timezone.now()
+    demo = Clinic.objects.get(slug="riverside")
+    patients = list(
+        annotate_for_review(Patient.objects.filter(clinic=demo), now).select_related("clinic")
+    )
+    attach_reviews(patients, now)
+    flags = {p.email.split(".")[0]: {flag.code for flag in p.flags} for p in patients}
+    assert flags == {
+        "ada": set(),
+        "ben": {review.MISSED, review.LOW},
+        "cara": set(),
+        "dev": {review.SIDE_EFFECTS, review.PAIN},
+        "eve": {review.CLEARANCE},
+    }
+
+
+@pytest.mark.django_db
+def test_the_demo_practitioner_sees_the_flagged_patients_first(client):
+    _seed()
+    client.force_login(User.objects.get(email="lin.hart@riverside.example"))
+    html = client.get(reverse("patient-list")).text
+    assert "3 patients need attention and are listed first." in html
+    names = ["Ben Mistry", "Dev Patel", "Eve Santos", "Ada Byrne", "Cara Nowak"]
+    assert sorted(names, key=html.index) == names
+    assert "sessions missed in a row" in html
+    assert "safety answer waits for your clearance" in html
+
+
+@pytest.mark.django_db
+def test_ada_sees_her_practitioners_feedback(client):
+    _seed()
+    client.force_login(User.objects.get(email="ada.byrne@patients.example"))
+    html = client.get(reverse("patient-home")).text
+    assert "A message from Lin Hart" in html
+    assert "A steady first plan, well done." in html
