@@ -1,0 +1,85 @@
+"""Before the next visit, on a laptop: the flagged patient comes first in the
+list, the review shows how it went, the practitioner leaves feedback that
+the patient then sees at home, and the pre-visit summary prints on one
+A4 or Letter sheet."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Patient
+from mats.services import acknowledge_safety_version, publish_safety_version
+from tests.clinic.factories import screen
+from tests.clinic.test_patient_review import _plan, _report, _tick
+from tests.mats.factories import make_routine, make_safety_content
+
+LAPTOP = {"width": 1280, "height": 800}
+PDF_PAGE = re.compile(rb"/Type\s*/Page(?!s)")
+
+
+@pytest.mark.browser
+def test_a_flagged_patient_is_reviewed_given_feedback_and_summarised(
+    page, site, alice, pat, staff, log_in_as
+):
+    make_safety_content()
+    version = publish_safety_version(change_note="First.", published_by=staff)
+    acknowledge_safety_version(pat, version)
+    screen(pat)
+    # Alphabetically first, but nothing to worry about: no plan.
+    Patient.objects.create(
+        clinic=alice.clinic, primary_practitioner=alice, full_name="Abe Early", email="a@x.example"
+    )
+    # Three weeks in: six sessions done with scores and notes, the last three missed.
+    plan = _plan(pat, make_routine(), days_ago=20)
+    sessions = list(plan.sessions.order_by("date"))
+    for number, session in enumerate(sessions[:6]):
+        _tick(
+            session,
+            before=6 - number // 2,
+            after=4 - number // 3,
+            relaxation=5 + number // 2,
+            note=f"Session {number + 1}: warm after the first minute, and I slept well that night.",
+        )
+    _report(pat, details="A small bruise under the left shoulder blade.", day=sessions[5].date)
+
+    page.set_viewport_size(LAPTOP)
+    log_in_as(page, alice.user)
+    page.goto(f"{site}/patients/")
+    first_row = page.locator("tbody tr").first
+    expect(first_row).to_contain_text("Pat Patient")
+    expect(first_row).to_contain_text("Needs attention: side effects not seen yet")
+    expect(first_row).to_contain_text("3 sessions missed in a row")
+    expect(page.locator("tbody tr").nth(1)).to_contain_text("Abe Early")
+
+    first_row.get_by_role("link", name="Review").click()
+    expect(page.get_by_role("heading", name="Review: Pat Patient")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Pain before and after"))).to_be_visible()
+    expect(page.get_by_text("67 % (6 of 9)").first).to_be_visible()
+    page.get_by_text("Pain scores as a table").click()
+    expect(page.get_by_role("cell", name="not scored")).to_have_count(0)
+
+    page.get_by_label("Message to the patient").fill(
+        "Good work in the first fortnight. Try to fit a short session in on busy days."
+    )
+    page.get_by_role("button", name="Send to the patient").click()
+    expect(page.get_by_text("Sent. Pat Patient sees it on their Today page.")).to_be_visible()
+
+    # The patient, at home, sees the message on their today page.
+    patient_page = page.context.browser.new_context().new_page()
+    log_in_as(patient_page, pat.user)
+    patient_page.goto(f"{site}/home/")
+    expect(
+        patient_page.get_by_role("heading", name="A message from Alice Practitioner")
+    ).to_be_visible()
+    expect(patient_page.get_by_text("Try to fit a short session in on busy days.")).to_be_visible()
+
+    # The summary to print before the visit.
+    page.get_by_role("button", name="Pre-visit summary (printable)").click()
+    expect(page.get_by_role("heading", name="Pre-visit summary: Pat Patient")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pain change")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".no-print")).to_be_hidden()
+    for paper in ("A4", "Letter"):
+        assert len(PDF_PAGE.findall(page.pdf(format=paper))) == 1, paper
