@@ -6,8 +6,10 @@ Definitions (the review page states them in the same words):
   soon as it is logged, so a patient is never "behind" at breakfast.
 - Days on which the plan was paused are not planned days.
 - Adherence = sessions logged / sessions planned; dose = minutes logged /
-  minutes planned. A session that was ticked off and then undone is not
-  logged (callers pass only the logs that stand).
+  minutes planned, both as the patient reported them. A session that was
+  ticked off and then undone is not logged (callers pass only the logs that
+  stand). ``clinic.review`` gives both for the plan, each plan week and the
+  last 7 days.
 - 80 % or more is adherent.
 """
 
