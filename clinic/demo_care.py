@@ -270,6 +270,7 @@ def seed_care(patient: Patient) -> None:
     # Logs protect their planned sessions, so they go first.
     SessionLog.objects.filter(planned_session__patient=patient).delete()
     patient.side_effect_reports.all().delete()
+    patient.feedback.all().delete()
     patient.plans.all().delete()
     patient.screenings.all().delete()
     patient.appointments.all().delete()

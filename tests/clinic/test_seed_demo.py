@@ -14,6 +14,7 @@ from clinic.adherence import Logged, pain_rising
 from clinic.models import (
     Appointment,
     Clearance,
+    Feedback,
     Plan,
     PlannedSession,
     PlanStatus,
@@ -210,9 +211,10 @@ def test_running_twice_gives_the_same_logs():
         )
 
     _seed()
-    first = (logs(), SideEffectReport.objects.count())
+    first = (logs(), SideEffectReport.objects.count(), Feedback.objects.count())
     _seed()
-    assert (logs(), SideEffectReport.objects.count()) == first
+    assert (logs(), SideEffectReport.objects.count(), Feedback.objects.count()) == first
+    assert Feedback.objects.count() == 1
 
 
 @pytest.mark.django_db
