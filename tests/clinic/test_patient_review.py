@@ -142,6 +142,29 @@ def test_a_session_much_longer_than_prescribed_is_said_plainly_and_capped(
     assert "more than half as long again as prescribed" in html
 
 
+def scroll_boxes(html: str) -> list[str]:
+    """The attributes of each box a wide table scrolls sideways in."""
+    return re.findall(r'<div ([^>]*class="[^"]*overflow-auto[^>]*)>', html)
+
+
+def assert_reachable_by_keyboard(attributes: str) -> None:
+    assert 'tabindex="0"' in attributes
+    assert 'role="region"' in attributes
+    assert re.search(r'aria-label="[^"]+"', attributes)
+    assert "scroll-region" in attributes  # its focus ring, in app.css
+
+
+def test_the_week_by_week_calendar_can_be_scrolled_from_the_keyboard(alice_client, history):
+    plan, _ = history
+    html = _review(alice_client, plan.patient)
+    calendar = re.search(r'<div ([^>]*)>\s*<table class="review-calendar"', html).group(1)
+    assert 'aria-label="Week-by-week calendar, scrolls sideways"' in calendar
+    boxes = scroll_boxes(html)
+    assert len(boxes) == 2  # adherence and dose, and the calendar
+    for attributes in boxes:
+        assert_reachable_by_keyboard(attributes)
+
+
 def test_charts_are_svg_with_markers_line_styles_and_a_table(alice_client, history):
     plan, _ = history
     html = _review(alice_client, plan.patient)
