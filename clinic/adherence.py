@@ -10,7 +10,17 @@ Definitions (the review page states them in the same words):
   ticked off and then undone is not logged (callers pass only the logs that
   stand). ``clinic.review`` gives both for the plan, each plan week and the
   last 7 days.
-- 80 % or more is adherent.
+- Each session adds at most its prescribed minutes to the dose, so the dose
+  never passes 100 %: doing more than the plan says is not doing the plan
+  better, and two long sessions must not hide a missed one.
+- A session is *much longer than prescribed* when the minutes logged exceed
+  the prescribed minutes by more than half (more than 15 on a 10-minute
+  session) and by 5 minutes or more (so 2 prescribed and 4 logged, a timer
+  left running a little, is not). The rule is relative to the plan's own
+  prescription: a practitioner may prescribe 60 minutes (Frizziero 2021),
+  and 75 logged then is not flagged. Such a session still counts as done.
+- 80 % or more is adherent; a dose with a session much longer than
+  prescribed is not called adherent, whatever its percentage.
 """
 
 from collections.abc import Iterable, Sequence
@@ -23,6 +33,9 @@ LOW_WEEK = 0.5
 MISSED_IN_A_ROW = 3
 # Two points is the usual smallest change that matters on the 0-10 pain scale.
 PAIN_RISE = 2
+# Much longer than prescribed: more than half as long again, and this many minutes over.
+LONGER_SHARE = 0.5
+LONGER_MINUTES = 5
 
 
 @dataclass(frozen=True)
@@ -40,9 +53,19 @@ class Logged:
 
 
 @dataclass(frozen=True)
+class Longer:
+    """A session logged much longer than prescribed."""
+
+    day: date
+    minutes: int  # as logged
+    prescribed: int
+
+
+@dataclass(frozen=True)
 class Ratio:
     done: int
     planned: int
+    longer: int = 0  # sessions much longer than prescribed (minutes only)
 
     @property
     def fraction(self) -> float | None:
@@ -57,7 +80,31 @@ class Ratio:
     @property
     def is_adherent(self) -> bool | None:
         fraction = self.fraction
-        return None if fraction is None else fraction >= ADHERENT
+        return None if fraction is None else fraction >= ADHERENT and not self.longer
+
+    @property
+    def verdict(self) -> str | None:
+        """In words: "adherent", "under 80 %", "1 session much longer than
+        prescribed", or both of the last two; None when nothing was planned."""
+        fraction = self.fraction
+        if fraction is None:
+            return None
+        words = []
+        if fraction < ADHERENT:
+            words.append(f"under {round(ADHERENT * 100)} %")
+        if self.longer:
+            words.append(f"{sessions_in_words(self.longer)} much longer than prescribed")
+        return ", ".join(words) or "adherent"
+
+
+def sessions_in_words(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'}"
+
+
+def much_longer(minutes: int, prescribed: int) -> bool:
+    """Logged ``minutes`` much longer than ``prescribed`` (see the module's definitions)."""
+    extra = minutes - prescribed
+    return extra >= LONGER_MINUTES and extra > prescribed * LONGER_SHARE
 
 
 def counted(
@@ -82,10 +129,30 @@ def adherence(
     """(sessions, minutes) done against planned, from ``since`` (inclusive) to today."""
     logs = {log.day: log for log in logged if since is None or log.day >= since}
     due = [p for p in counted(planned, set(logs), paused, today) if since is None or p.day >= since]
-    done = [logs[p.day] for p in due if p.day in logs]
+    done = [(p, logs[p.day]) for p in due if p.day in logs]
     sessions = Ratio(done=len(done), planned=len(due))
-    minutes = Ratio(done=sum(log.minutes for log in done), planned=sum(p.minutes for p in due))
+    minutes = Ratio(
+        done=sum(min(log.minutes, p.minutes) for p, log in done),
+        planned=sum(p.minutes for p in due),
+        longer=sum(much_longer(log.minutes, p.minutes) for p, log in done),
+    )
     return sessions, minutes
+
+
+def longer_sessions(
+    planned: Sequence[Planned],
+    logged: Sequence[Logged],
+    *,
+    paused: set[date] = frozenset(),
+    today: date,
+) -> list[Longer]:
+    """The counted sessions up to today logged much longer than prescribed, oldest first."""
+    logs = {log.day: log for log in logged}
+    return [
+        Longer(p.day, logs[p.day].minutes, p.minutes)
+        for p in sorted(counted(planned, set(logs), paused, today), key=lambda p: p.day)
+        if p.day in logs and much_longer(logs[p.day].minutes, p.minutes)
+    ]
 
 
 def longest_missed_run(

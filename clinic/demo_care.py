@@ -12,14 +12,15 @@ services as the site.
 | Ben Mistry | takes blood-pressure medicine (relative): cleared, plan active; a good |
 |  | first week, then one session in the second. Flags: 3 missed in a row, low week. |
 | Cara Nowak | seen yesterday, not screened yet: plan waiting for screening. No flags. |
-| Dev Patel | pain rising, one session missed; bruising reported two days ago paused |
-|  | the plan, not seen yet. Flags: side effects, pain rising. |
+| Dev Patel | pain rising, one session missed, the last one done far longer than |
+|  | prescribed; bruising reported two days ago paused the plan, not seen yet. |
+|  | Flags: side effects, pain rising, much longer than prescribed. |
 | Eve Santos | no account yet; plan set at her first visit, then she told the clinic |
 |  | of recent surgery (relative). Flag: waiting for clearance. |
 | Finn Doyle (Harbour) | screened, no plan yet |
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -105,10 +106,12 @@ def _log_sessions(
     before: date,
     pain: Sequence[tuple[int, int]],
     missed: Sequence[int] = (),
+    longer: Mapping[int, int] | None = None,
 ) -> None:
     """Tick off the plan's sessions before ``before`` in the evening of their
     day, with (pain before, pain after) taken in turn from ``pain``; the
-    sessions numbered in ``missed`` (from 0) are left undone."""
+    sessions numbered in ``missed`` (from 0) are left undone, and those in
+    ``longer`` logged with the minutes given instead of the prescribed ones."""
     sessions = list(plan.sessions.filter(date__lt=before).order_by("date"))
     done = 0
     for number, session in enumerate(sessions):
@@ -120,7 +123,7 @@ def _log_sessions(
         save_details(
             log,
             LogDetails(
-                minutes_done=session.minutes,
+                minutes_done=(longer or {}).get(number, session.minutes),
                 pain_before=pain_before,
                 pain_after=pain_after,
                 relaxation=min(9, 5 + done // 2),
@@ -222,9 +225,12 @@ def _dev(patient: Patient, today: date) -> None:
         assigned=today - timedelta(days=10),
         changes={0: {"sessions_per_week": 4}},
     )
-    # Pain growing from session to session, then bruising, which pauses the plan.
+    # Pain growing from session to session, the last session 40 minutes
+    # against the 5 to 10 prescribed, then bruising, which pauses the plan.
     rising = [(3, 3), (4, 5), (5, 6)]
-    _log_sessions(patient, plan, before=today - timedelta(days=2), pain=rising, missed=(2,))
+    _log_sessions(
+        patient, plan, before=today - timedelta(days=2), pain=rising, missed=(2,), longer={3: 40}
+    )
     reported = report_side_effect(
         patient,
         codes=["bruising"],

@@ -15,6 +15,8 @@ Flags, in the order the list shows them:
 - side effects the practitioner has not marked seen;
 - a relative contraindication waiting for the practitioner's clearance;
 - pain rising (``clinic.adherence.pain_rising``);
+- a session in the last 7 days much longer than prescribed
+  (``clinic.adherence.much_longer``); the whole plan's are listed too;
 - 3 or more planned sessions in a row not done, counting back from today;
 - under 50 % of the planned sessions done in the last 7 days.
 """
@@ -28,23 +30,27 @@ from clinic.adherence import (
     LOW_WEEK,
     MISSED_IN_A_ROW,
     Logged,
+    Longer,
     Planned,
     Ratio,
     adherence,
     current_missed_run,
+    longer_sessions,
     longest_missed_run,
     pain_rising,
+    sessions_in_words,
 )
 
 LAST_DAYS = 7
 # Pain change compares the mean of the first sessions with the last ones.
 PAIN_GROUP = 3
 
-BLOCKED, SIDE_EFFECTS, CLEARANCE, PAIN, MISSED, LOW = (
+BLOCKED, SIDE_EFFECTS, CLEARANCE, PAIN, LONGER, MISSED, LOW = (
     "blocked",
     "side_effects",
     "clearance",
     "pain",
+    "longer",
     "missed",
     "low_week",
 )
@@ -77,6 +83,7 @@ class Review:
     pain_rising: bool
     last_session: date | None
     flags: tuple[Flag, ...]
+    longer_sessions: tuple[Longer, ...] = ()  # whole plan, oldest first
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,14 @@ def review(
     flags = list(safety_flags(safety))
     if rising:
         flags.append(Flag(PAIN, "pain rising"))
+    if recent_minutes.longer:
+        flags.append(
+            Flag(
+                LONGER,
+                f"{sessions_in_words(recent_minutes.longer)} much longer than prescribed "
+                f"in the last {LAST_DAYS} days",
+            )
+        )
     if missed >= MISSED_IN_A_ROW:
         flags.append(Flag(MISSED, f"{missed} sessions missed in a row"))
     if recent_sessions.fraction is not None and recent_sessions.fraction < LOW_WEEK:
@@ -148,6 +163,7 @@ def review(
         pain_rising=rising,
         last_session=max(done_days, default=None),
         flags=tuple(flags),
+        longer_sessions=tuple(longer_sessions(planned, logged, paused=paused, today=today)),
     )
 
 

@@ -83,3 +83,35 @@ def test_a_flagged_patient_is_reviewed_given_feedback_and_summarised(
     expect(page.locator(".no-print")).to_be_hidden()
     for paper in ("A4", "Letter"):
         assert len(PDF_PAGE.findall(page.pdf(format=paper))) == 1, paper
+
+
+PHONE = {"width": 390, "height": 844}
+CALENDAR = "Week-by-week calendar, scrolls sideways"
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_week_by_week_calendar_is_reached_and_scrolled_by_keyboard(
+    page, site, alice, pat, staff, log_in_as
+):
+    make_safety_content()
+    publish_safety_version(change_note="First.", published_by=staff)
+    screen(pat)
+    plan = _plan(pat, make_routine(), days_ago=9)
+    _tick(plan.sessions.order_by("date").first())
+
+    page.set_viewport_size(PHONE)
+    log_in_as(page, alice.user)
+    page.goto(f"{site}/patients/{pat.pk}/review/")
+    region = page.get_by_role("region", name=CALENDAR)
+    # Wider than the screen: it scrolls sideways inside its box.
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == CALENDAR:
+            break
+    expect(region).to_be_focused()
+    assert region.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "label => document.querySelector(`[aria-label='${label}']`).scrollLeft > 0", arg=CALENDAR
+    )

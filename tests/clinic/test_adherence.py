@@ -2,15 +2,19 @@
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic.adherence import (
     Logged,
+    Longer,
     Planned,
     adherence,
     current_missed_run,
+    longer_sessions,
     longest_missed_run,
+    much_longer,
     pain_rising,
 )
 
@@ -68,6 +72,67 @@ def test_dose_compares_minutes():
     assert (minutes.done, minutes.planned, minutes.percent) == (30, 40, 75)
 
 
+def test_dose_counts_a_longer_session_only_up_to_its_prescribed_minutes():
+    # A 2-minute session logged as 10 minutes: the dose is 2 of 2, not 500 %.
+    _, minutes = adherence(days(0, minutes=2), [log(0, minutes=10)], today=MON + timedelta(days=1))
+    assert (minutes.done, minutes.planned, minutes.percent) == (2, 2, 100)
+    assert minutes.longer == 1
+    assert minutes.is_adherent is False
+    assert minutes.verdict == "1 session much longer than prescribed"
+
+
+def test_a_little_over_the_prescription_is_adherent_and_capped():
+    _, minutes = adherence(
+        days(0, 1, minutes=10), [log(0, 12), log(1, 15)], today=MON + timedelta(2)
+    )
+    assert (minutes.done, minutes.planned) == (20, 20)
+    assert minutes.longer == 0
+    assert minutes.verdict == "adherent"
+
+
+def test_verdict_names_both_a_low_dose_and_longer_sessions():
+    planned = days(0, 1, 2, minutes=10)
+    _, minutes = adherence(planned, [log(0, 30)], today=MON + timedelta(days=3))
+    assert (minutes.done, minutes.planned, minutes.longer) == (10, 30, 1)
+    assert minutes.verdict == "under 80 %, 1 session much longer than prescribed"
+    _, none_longer = adherence(planned, [log(0), log(1)], today=MON + timedelta(days=3))
+    assert none_longer.verdict == "under 80 %"
+    _, nothing_yet = adherence(planned, [], today=MON)
+    assert nothing_yet.verdict is None
+
+
+@pytest.mark.parametrize(
+    ("prescribed", "logged", "longer"),
+    [
+        (2, 6, False),  # twice as long, but only 4 minutes over: a timer left running
+        (2, 7, True),
+        (2, 10, True),
+        (5, 10, True),
+        (10, 15, False),  # half as long again is not more than half
+        (10, 16, True),
+        (20, 30, False),
+        (20, 31, True),
+        (30, 45, False),
+        (30, 46, True),
+        (60, 60, False),  # a long prescription (Frizziero 2021) is the plan's own
+        (60, 90, False),
+        (10, 10, False),
+        (10, 3, False),
+    ],
+)
+def test_much_longer_is_relative_to_the_prescription(prescribed, logged, longer):
+    assert much_longer(logged, prescribed) is longer
+
+
+def test_longer_sessions_lists_each_day_with_both_figures():
+    planned = days(0, 1, 2, minutes=5)
+    logged = [log(0, 5), log(1, 20), log(2, 12)]
+    paused = {MON + timedelta(days=2)}
+    assert longer_sessions(planned, logged, paused=paused, today=MON + timedelta(days=3)) == [
+        Longer(MON + timedelta(days=1), 20, 5)
+    ]
+
+
 def test_last_seven_days_window():
     planned = days(*range(14))
     logged = [log(o) for o in range(7)]  # first week done, second week missed
@@ -118,3 +183,23 @@ def test_adherence_is_a_fraction_of_what_counts(
     assert minutes.planned == 10 * sessions.planned
     if sessions.fraction is not None:
         assert 0.0 <= sessions.fraction <= 1.0
+
+
+@given(
+    st.dictionaries(st.integers(0, 40), st.integers(1, 90), max_size=30),
+    st.dictionaries(st.integers(0, 40), st.integers(1, 90), max_size=30),
+    st.integers(0, 45),
+)
+def test_dose_never_exceeds_what_was_prescribed(planned_minutes, logged_minutes, today_offset):
+    planned = [Planned(MON + timedelta(days=o), m) for o, m in sorted(planned_minutes.items())]
+    logged = [log(o, minutes=m) for o, m in sorted(logged_minutes.items()) if o in planned_minutes]
+    today = MON + timedelta(days=today_offset)
+    sessions, minutes = adherence(planned, logged, today=today)
+    assert 0 <= minutes.done <= minutes.planned
+    if minutes.percent is not None:
+        assert 0 <= minutes.percent <= 100
+    longer = longer_sessions(planned, logged, today=today)
+    assert minutes.longer == len(longer) <= sessions.done
+    assert all(much_longer(s.minutes, s.prescribed) for s in longer)
+    if minutes.longer:
+        assert minutes.is_adherent is False

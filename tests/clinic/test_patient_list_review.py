@@ -17,6 +17,11 @@ from clinic.schedule import adjust
 from clinic.services import clear_waiting_plan, patient_today, pause_plan, resume_plan
 from clinic.usage import LogDetails, check_off, save_details, undo_check_off
 from tests.clinic.factories import bulk_patients_with_plans, make_plan, screen, stages_of
+from tests.clinic.test_patient_review import (
+    assert_reachable_by_keyboard,
+    scroll_boxes,
+    two_minute_session_logged_as_ten,
+)
 
 
 def _running_plan(patient, routine, *, days_ago: int, days: int = 28):
@@ -101,6 +106,21 @@ def test_pain_rising_flags(alice_client, screened_pat, routine):
     ):
         _tick(session, before, after)
     assert "Needs attention: pain rising" in _list(alice_client)
+
+
+def test_a_session_much_longer_than_prescribed_flags_in_words(alice_client, screened_pat, routine):
+    two_minute_session_logged_as_ten(screened_pat, routine)
+    html = _list(alice_client)
+    assert "Needs attention: 1 session much longer than prescribed in the last 7 days" in html
+    assert "1 patient needs attention and is listed first." in html
+    assert "100 % <small>(1 of 1)</small>" in html
+
+
+def test_the_wide_table_can_be_scrolled_from_the_keyboard(alice_client, screened_pat, routine):
+    _running_plan(screened_pat, routine, days_ago=6)
+    (attributes,) = scroll_boxes(_list(alice_client))
+    assert_reachable_by_keyboard(attributes)
+    assert 'aria-label="Patients table, scrolls sideways"' in attributes
 
 
 def test_paused_days_are_not_missed(alice_client, screened_pat, routine):

@@ -139,6 +139,9 @@ def test_a_paused_plan_shows_the_days_on_hold(pat_client, screened_pat, safety, 
     pause_plan(plan)
     html = pat_client.get(reverse("patient-plan")).text
     assert html.count("No session (plan paused)") == 7
+    # A drawn icon beside the words: a pause symbol is a box where no emoji font is installed.
+    assert "\u23f8" not in html
+    assert html.count('<svg class="icon"') == 7
 
 
 def test_an_ended_plan_stays_to_look_back_on(pat_client, screened_pat, safety, routine):

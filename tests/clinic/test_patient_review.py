@@ -13,10 +13,11 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from clinic.models import Feedback
+from clinic.schedule import adjust
 from clinic.services import end_plan_early, patient_today, pause_plan, resume_plan
 from clinic.usage import LogDetails, check_off, report_side_effect, save_details
 from mats.services import acknowledge_safety_version
-from tests.clinic.factories import bulk_patients_with_plans, make_plan
+from tests.clinic.factories import bulk_patients_with_plans, make_plan, stages_of
 
 
 def _review(client, patient) -> str:
@@ -42,6 +43,17 @@ def _tick(session, *, before=None, after=None, relaxation=None, note=""):
         LogDetails(pain_before=before, pain_after=after, relaxation=relaxation, note=note),
     )
     return log
+
+
+def two_minute_session_logged_as_ten(patient, routine):
+    """A plan of 2-minute sessions that began yesterday; yesterday's was logged as 10 minutes."""
+    start = patient_today(patient) - timedelta(days=1)
+    stages = [adjust(stage, minutes_min=2, minutes_max=2) for stage in stages_of(routine)]
+    plan = make_plan(patient, routine, start=start, today=start, stages=stages)
+    session = plan.sessions.get(date=start)
+    noon = datetime.combine(session.date, time(12), tzinfo=patient.zone)
+    check_off(session, minutes_done=10, today=session.date, now=noon)
+    return session
 
 
 def _report(patient, details="Purple marks.", day=None):
@@ -105,9 +117,52 @@ def test_paused_days_show_as_paused_and_are_not_counted(alice_client, screened_p
     pause_plan(plan, today=today - timedelta(days=5))
     resume_plan(plan, today=today)
     html = _flat(_review(alice_client, screened_pat))
-    assert "⏸</span> Paused" in html
+    # In words, with a drawn icon: no font lacks it, and screen readers skip it.
+    assert re.search(r'<svg class="icon"[^>]*aria-hidden="true"[^>]*>.*?</svg> Paused', html)
+    assert "\u23f8" not in html
     assert "✗</span> Missed" not in html
     assert "100 % <small>(3 of 3) · adherent</small>" in html
+
+
+def test_a_session_much_longer_than_prescribed_is_said_plainly_and_capped(
+    alice_client, screened_pat, routine
+):
+    session = two_minute_session_logged_as_ten(screened_pat, routine)
+    html = _flat(_review(alice_client, screened_pat))
+    assert "500 %" not in html
+    assert "100 % <small>(2 of 2 min) · 1 session much longer than prescribed</small>" in html
+    assert "(2 of 2 min) · adherent" not in html
+    # The session itself was done.
+    assert "100 % <small>(1 of 1) · adherent</small>" in html
+    assert "<li>1 session much longer than prescribed in the last 7 days</li>" in html
+    assert (
+        f"{session.date:%A} {session.date.day} {session.date:%B}: 10 minutes logged, 2 prescribed"
+        in html
+    )
+    assert "more than half as long again as prescribed" in html
+
+
+def scroll_boxes(html: str) -> list[str]:
+    """The attributes of each box a wide table scrolls sideways in."""
+    return re.findall(r'<div ([^>]*class="[^"]*overflow-auto[^>]*)>', html)
+
+
+def assert_reachable_by_keyboard(attributes: str) -> None:
+    assert 'tabindex="0"' in attributes
+    assert 'role="region"' in attributes
+    assert re.search(r'aria-label="[^"]+"', attributes)
+    assert "scroll-region" in attributes  # its focus ring, in app.css
+
+
+def test_the_week_by_week_calendar_can_be_scrolled_from_the_keyboard(alice_client, history):
+    plan, _ = history
+    html = _review(alice_client, plan.patient)
+    calendar = re.search(r'<div ([^>]*)>\s*<table class="review-calendar"', html).group(1)
+    assert 'aria-label="Week-by-week calendar, scrolls sideways"' in calendar
+    boxes = scroll_boxes(html)
+    assert len(boxes) == 2  # adherence and dose, and the calendar
+    for attributes in boxes:
+        assert_reachable_by_keyboard(attributes)
 
 
 def test_charts_are_svg_with_markers_line_styles_and_a_table(alice_client, history):

@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from clinic.models import Appointment
-from tests.clinic.test_patient_review import _plan, _report, _tick
+from tests.clinic.test_patient_review import (
+    _plan,
+    _report,
+    _tick,
+    two_minute_session_logged_as_ten,
+)
 
 
 def _summary(client, patient) -> str:
@@ -42,6 +47,19 @@ def test_the_summary_has_the_period_adherence_and_next_visit(alice_client, scree
     assert f"{visit.starts_at.astimezone(screened_pat.zone):%A}" in html
     assert "(in 3 days)" in html
     assert AuditEvent.objects.filter(action="view", object_id=screened_pat.pk).exists()
+
+
+def test_a_session_much_longer_than_prescribed_is_flagged_and_capped(
+    alice_client, screened_pat, routine
+):
+    two_minute_session_logged_as_ten(screened_pat, routine)
+    html = _summary(alice_client, screened_pat)
+    assert "500 %" not in html
+    assert "100 % <small>(2 of 2 min) · 1 session much longer than prescribed</small>" in html
+    assert (
+        "Needs attention:</strong> 1 session much longer than prescribed in the last 7 days" in html
+    )
+    assert "A session counts for its prescribed minutes at most" in html
 
 
 def test_pain_change_compares_the_first_three_with_the_last_three(

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.adherence import Logged, Planned
+from clinic.adherence import Logged, Longer, Planned
 from clinic.review import (
     BLOCKED,
     CLEARANCE,
+    LONGER,
     LOW,
     MISSED,
     PAIN,
@@ -180,6 +181,50 @@ def test_weekly_pain_up_two_points_flags():
     assert PAIN not in codes(review(sessions, first_week + milder, today=day(13)))
 
 
+def test_a_session_much_longer_than_prescribed_flags_and_the_dose_is_capped():
+    # The plan prescribes 2 minutes; the patient logged 10.
+    result = review(planned(0, 2, minutes=2), [log(0, 10), log(2, 2)], today=day(3))
+    assert (result.minutes.done, result.minutes.planned, result.minutes.percent) == (4, 4, 100)
+    assert result.minutes.verdict == "1 session much longer than prescribed"
+    assert result.recent_minutes.longer == 1
+    assert LONGER in codes(result)
+    assert "1 session much longer than prescribed in the last 7 days" in [
+        flag.text for flag in result.flags
+    ]
+    assert result.longer_sessions == (Longer(day(0), 10, 2),)
+
+
+def test_a_long_prescription_followed_is_not_flagged():
+    # 60 minutes a day, as in Frizziero 2021: the rule follows the plan's own minutes.
+    result = review(planned(0, 1, minutes=60), [log(0, 60), log(1, 75)], today=day(2))
+    assert LONGER not in codes(result)
+    assert result.minutes.percent == 100
+    assert result.minutes.verdict == "adherent"
+
+
+def test_longer_sessions_before_the_last_seven_days_no_longer_flag():
+    result = review(planned(0, 9, minutes=5), [log(0, 20), log(9, 5)], today=day(10))
+    assert LONGER not in codes(result)
+    # The whole plan still says so, and the review lists the day.
+    assert result.minutes.longer == 1
+    assert result.longer_sessions == (Longer(day(0), 20, 5),)
+
+
+def test_two_longer_sessions_are_counted_in_words():
+    result = review(planned(0, 1, minutes=5), [log(0, 20), log(1, 30)], today=day(2))
+    assert "2 sessions much longer than prescribed in the last 7 days" in [
+        flag.text for flag in result.flags
+    ]
+
+
+def test_every_behaviour_flag_in_its_fixed_order():
+    # Pain rises on the three sessions done, one of them much too long, then
+    # three missed in a row leave the last 7 days under half done.
+    logs = [log(0, 10, 3, 3), log(1, 30, 3, 5), log(2, 10, 3, 6)]
+    result = review(planned(*range(7)), logs, today=day(7))
+    assert codes(result) == [PAIN, LONGER, MISSED, LOW]
+
+
 def test_safety_flags_come_first_in_a_fixed_order():
     state = SafetyState(blocked=True, unseen_side_effects=True, needs_clearance=True)
     result = review(planned(0, 1, 2, 3), [], today=day(4), safety=state)
@@ -249,3 +294,21 @@ def test_pain_change_stays_on_the_scale(scores):
         assert 0 <= change.first <= 10
         assert 0 <= change.last <= 10
         assert -10 <= change.change <= 10
+
+
+@given(
+    st.dictionaries(st.integers(0, 30), st.integers(1, 90), max_size=25),
+    st.dictionaries(st.integers(0, 30), st.integers(1, 90), max_size=25),
+    st.integers(0, 35),
+)
+def test_dose_is_never_over_100_percent(planned_minutes, logged_minutes, today_offset):
+    sessions = [Planned(day(o), m) for o, m in sorted(planned_minutes.items())]
+    logs = [log(o, m) for o, m in sorted(logged_minutes.items()) if o in planned_minutes]
+    today = day(today_offset)
+    result = review(sessions, logs, today=today)
+    for ratio in (result.minutes, result.recent_minutes):
+        assert ratio.done <= ratio.planned
+        assert ratio.percent is None or ratio.percent <= 100
+    assert (LONGER in codes(result)) == (result.recent_minutes.longer > 0)
+    for week in weekly(sessions, logs, start=day(0), last_day=day(30), today=today):
+        assert week.minutes.done <= week.minutes.planned

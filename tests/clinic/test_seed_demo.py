@@ -231,7 +231,7 @@ def test_every_review_flag_shows_on_some_demo_patient():
         "ada": set(),
         "ben": {review.MISSED, review.LOW},
         "cara": set(),
-        "dev": {review.SIDE_EFFECTS, review.PAIN},
+        "dev": {review.SIDE_EFFECTS, review.PAIN, review.LONGER},
         "eve": {review.CLEARANCE},
     }
 
