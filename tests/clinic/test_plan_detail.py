@@ -1,6 +1,7 @@
 """A plan's page: the schedule as prescribed, and pausing, resuming,
 extending, ending and clearing it."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -159,3 +160,15 @@ def test_a_waiting_plan_can_start_once_nothing_stands_in_the_way(
     assert "the plan is active" in response.text
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
+
+
+def test_the_plan_pages_forms_leave_checking_to_the_server(alice_client, pat, safety, routine):
+    """The browser's own checks would show its wording, not the page's kind messages."""
+    plan = make_plan(pat, routine)
+    screen(pat, yes=["pregnancy"])
+    html = alice_client.get(url(plan)).text
+    forms = re.findall(r"<form[^>]*>", html)
+    posts = [tag for tag in forms if 'method="post"' in tag and "sign-out" not in tag]
+    # Clearance, extend and end (a waiting plan cannot be paused).
+    assert len(posts) == 3
+    assert all("novalidate" in tag for tag in posts), posts
