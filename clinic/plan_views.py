@@ -405,10 +405,16 @@ def plan_clear(request, pk: int, plan_pk: int):
         return redirect("plan-detail", patient.pk, plan.pk)
     except ValidationError as error:
         return _refused(request, patient, plan, error)
-    if started:
+    # "Start the plan" posts no reasons: nothing was cleared, so say only what happened.
+    cleared = bool(form.reasons())
+    if started and cleared:
         messages.success(request, "Your clearance is recorded and the plan is active.")
-    else:
+    elif started:
+        messages.success(request, "Nothing stands in its way any more: the plan is active.")
+    elif cleared:
         messages.success(request, "Your clearance is recorded. The plan still waits.")
+    else:
+        messages.info(request, "The plan still waits for the patient's answers.")
     return redirect("plan-detail", patient.pk, plan.pk)
 
 

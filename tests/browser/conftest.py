@@ -10,7 +10,9 @@ Fixtures offered to browser tests:
 - ``site``: the live server's base URL, e.g. ``http://localhost:41234``;
 - ``sign_in(page, email, password)``: signs in through the real form;
 - ``log_in_as(page, user)``: puts a session cookie for ``user`` into the
-  browser, for tests whose subject is not the sign-in itself.
+  browser, for tests whose subject is not the sign-in itself;
+- ``no_js_page``: a laptop-sized page with JavaScript switched off, in a
+  context of its own, for proving that forms work as plain HTML.
 """
 
 import os
@@ -21,6 +23,7 @@ from django.conf import settings
 from django.test import Client
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+LAPTOP = {"width": 1280, "height": 800}
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM
 # calls that tests make alongside it are still plain synchronous code.
@@ -55,6 +58,23 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(java_script_enabled=False, viewport=LAPTOP)
+    # htmx cannot run with JavaScript off; a request it sent would mean the
+    # switch did not hold, and the test would prove nothing.
+    htmx_requests = []
+    context.on(
+        "request",
+        lambda request: (
+            htmx_requests.append(request.url) if "hx-request" in request.headers else None
+        ),
+    )
+    yield context.new_page()
+    context.close()
+    assert not htmx_requests, f"htmx ran with JavaScript off: {htmx_requests}"
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """A plan's page: the schedule as prescribed, and pausing, resuming,
 extending, ending and clearing it."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -156,6 +157,30 @@ def test_a_waiting_plan_can_start_once_nothing_stands_in_the_way(
     publish_safety_version(change_note="Pregnancy is now handled in clinic.", published_by=staff)
     assert "Start the plan" in alice_client.get(url(plan)).text
     response = alice_client.post(url(plan, "plan-clear"), follow=True)
-    assert "the plan is active" in response.text
+    # Nothing was cleared, so the message does not say a clearance was recorded.
+    assert "Nothing stands in its way any more: the plan is active." in response.text
+    assert "Your clearance is recorded" not in response.text
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
+    assert not plan.clearances.exists()
+
+
+def test_the_plan_pages_forms_leave_checking_to_the_server(alice_client, pat, safety, routine):
+    """The browser's own checks would show its wording, not the page's kind messages."""
+    plan = make_plan(pat, routine)
+    screen(pat, yes=["pregnancy"])
+    html = alice_client.get(url(plan)).text
+    forms = re.findall(r"<form[^>]*>", html)
+    posts = [tag for tag in forms if 'method="post"' in tag and "sign-out" not in tag]
+    # Clearance, extend and end (a waiting plan cannot be paused).
+    assert len(posts) == 3
+    assert all("novalidate" in tag for tag in posts), posts
+
+
+def test_starting_a_plan_still_waiting_for_answers_says_so(alice_client, pat, safety, routine):
+    plan = make_plan(pat, routine)
+    response = alice_client.post(url(plan, "plan-clear"), follow=True)
+    assert "The plan still waits for the patient&#x27;s answers." in response.text
+    assert "clearance is recorded" not in response.text
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING

@@ -56,7 +56,8 @@ def test_running_twice_changes_nothing():
 @pytest.mark.django_db
 def test_every_printed_sign_in_works():
     output = _seed()
-    emails = re.findall(r"\S+@\S+\.example", output)
+    sign_ins = output.split("Password for every demo account")[0]
+    emails = re.findall(r"\S+@\S+\.example", sign_ins)
     password = re.search(r"Password for every demo account: (\S+)", output).group(1)
     assert len(emails) == 9
     request = RequestFactory().post("/sign-in/")
@@ -255,3 +256,38 @@ def test_ada_sees_her_practitioners_feedback(client):
     html = client.get(reverse("patient-home")).text
     assert "A message from Lin Hart" in html
     assert "A steady first plan, well done." in html
+
+
+def _invitation_path(output: str) -> str:
+    return re.search(r"http://127\.0\.0\.1:8000(/invitation/[\w-]+/)", output).group(1)
+
+
+@pytest.mark.django_db
+def test_the_output_says_eve_has_no_account_and_how_to_reach_her(client):
+    output = _seed()
+    assert "Eve Santos (Riverside Acupuncture) has no account yet" in output
+    assert "Or sign in as Lin Hart, open Eve Santos and press “Send a new invitation”" in output
+    assert "the email, link included, shows in the console" in output
+    page = client.get(_invitation_path(output))
+    assert page.status_code == 200
+    assert "Welcome, Eve Santos" in page.text
+
+
+@pytest.mark.django_db
+def test_eve_can_take_her_account_again_after_the_demo_is_loaded_again(client):
+    first = _invitation_path(_seed())
+    password = "eve-sets-a-password"
+    client.post(first, {"password1": password, "password2": password})
+    eve = Patient.objects.get(email="eve.santos@patients.example")
+    assert eve.has_account
+
+    output = _seed()
+    eve.refresh_from_db()
+    assert not eve.has_account
+    client.logout()
+    assert client.get(first).status_code == 404
+    second = _invitation_path(output)
+    response = client.post(second, {"password1": password, "password2": password})
+    assert response["Location"] == reverse("patient-home")
+    eve.refresh_from_db()
+    assert eve.has_account
