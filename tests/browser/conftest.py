@@ -10,7 +10,10 @@ Fixtures offered to browser tests:
 - ``site``: the live server's base URL, e.g. ``http://localhost:41234``;
 - ``sign_in(page, email, password)``: signs in through the real form;
 - ``log_in_as(page, user)``: puts a session cookie for ``user`` into the
-  browser, for tests whose subject is not the sign-in itself.
+  browser, for tests whose subject is not the sign-in itself;
+- ``phone_without_js``: a page at phone size with JavaScript switched off,
+  in a fresh context per test: what a person gets with scripts blocked, or
+  on a slow phone before htmx has loaded.
 """
 
 import os
@@ -21,6 +24,7 @@ from django.conf import settings
 from django.test import Client
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+PHONE = {"width": 390, "height": 844}
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM
 # calls that tests make alongside it are still plain synchronous code.
@@ -84,3 +88,11 @@ def log_in_as(site):
         )
 
     return _log_in_as
+
+
+@pytest.fixture
+def phone_without_js(browser):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    yield page
+    context.close()
