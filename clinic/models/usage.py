@@ -89,6 +89,18 @@ class SessionLog(models.Model):
             return self.minutes_done
         return self.planned_session.minutes
 
+    @property
+    def has_scores(self) -> bool:
+        """Any score given. A score of 0 ("no pain") is an answer, so never test truthiness."""
+        return any(
+            score is not None for score in (self.pain_before, self.pain_after, self.relaxation)
+        )
+
+    @property
+    def has_details(self) -> bool:
+        """The patient said how it went. Minutes alone do not count: the timer sends them."""
+        return self.has_scores or bool(self.sensations or self.note)
+
     def sensation_labels(self) -> list[str]:
         return [Sensation(code).label for code in self.sensations if code in Sensation.values]
 

@@ -13,6 +13,9 @@ Fixtures offered to browser tests:
   browser, for tests whose subject is not the sign-in itself;
 - ``no_js_page``: a laptop-sized page with JavaScript switched off, in a
   context of its own, for proving that forms work as plain HTML.
+- ``phone_without_js``: a page at phone size with JavaScript switched off,
+  in a fresh context per test: what a person gets with scripts blocked, or
+  on a slow phone before htmx has loaded.
 """
 
 import os
@@ -24,6 +27,7 @@ from django.test import Client
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM
 # calls that tests make alongside it are still plain synchronous code.
@@ -60,9 +64,8 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def no_js_page(browser):
-    context = browser.new_context(java_script_enabled=False, viewport=LAPTOP)
+def _without_js(browser, viewport):
+    context = browser.new_context(java_script_enabled=False, viewport=viewport)
     # htmx cannot run with JavaScript off; a request it sent would mean the
     # switch did not hold, and the test would prove nothing.
     htmx_requests = []
@@ -75,6 +78,16 @@ def no_js_page(browser):
     yield context.new_page()
     context.close()
     assert not htmx_requests, f"htmx ran with JavaScript off: {htmx_requests}"
+
+
+@pytest.fixture
+def no_js_page(browser):
+    yield from _without_js(browser, LAPTOP)
+
+
+@pytest.fixture
+def phone_without_js(browser):
+    yield from _without_js(browser, PHONE)
 
 
 @pytest.fixture
