@@ -301,6 +301,9 @@ def patient_plan(request):
         patient.plans.filter(status=PlanStatus.ENDED, ended_on__gte=F("start_date")).first()
     )
     context = {"patient": patient, "plan": plan, "today": today}
+    if plan is not None and plan.is_current:
+        outcome, _ = gate_for(patient)
+        context["awaiting_confirmation"] = outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION
     if plan is not None and plan.status != PlanStatus.WAITING:
         context.update(_calendar_context(patient, plan, today))
     return render(request, "clinic/patient_plan.html", context)

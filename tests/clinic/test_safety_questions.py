@@ -162,6 +162,9 @@ def test_an_absolute_yes_taken_back_waits_for_the_practitioners_confirmation(
     assert "Your plan is ready" not in response.text
     assert "your practitioner will check the change with you" in response.text.lower()
     assert "Please do not use the mat until then." in response.text
+    whole_plan = pat_client.get(reverse("patient-plan")).text
+    assert "Your plan waits for your practitioner." in whole_plan
+    assert "It starts once you have answered a few safety questions" not in whole_plan
 
     practitioner = Client(enforce_csrf_checks=True)
     practitioner.force_login(alice.user)
