@@ -91,6 +91,8 @@ def patient_home(request):
         "plan": plan,
         "today": today,
         "blocked": outcome.verdict is gate.Verdict.BLOCKED,
+        # An answer that ruled the mat out was taken back: the practitioner checks first.
+        "awaiting_confirmation": outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION,
         "waiting_for_clearance": outcome.verdict is gate.Verdict.NEEDS_CLEARANCE,
         "upcoming": upcoming,
         "session": session,
@@ -299,6 +301,9 @@ def patient_plan(request):
         patient.plans.filter(status=PlanStatus.ENDED, ended_on__gte=F("start_date")).first()
     )
     context = {"patient": patient, "plan": plan, "today": today}
+    if plan is not None and plan.is_current:
+        outcome, _ = gate_for(patient)
+        context["awaiting_confirmation"] = outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION
     if plan is not None and plan.status != PlanStatus.WAITING:
         context.update(_calendar_context(patient, plan, today))
     return render(request, "clinic/patient_plan.html", context)
@@ -443,6 +448,13 @@ def _thank(request, patient, started: Plan | None) -> None:
             request,
             "Thank you. One of your answers means the mat may not be safe for you just now. "
             "Please do not use it, and speak to your practitioner.",
+        )
+    elif outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION:
+        messages.info(
+            request,
+            "Thank you. You changed an answer that had stopped your plan, so your "
+            "practitioner will check the change with you before it goes on. "
+            "Please do not use the mat until then.",
         )
     elif outcome.verdict is gate.Verdict.NEEDS_CLEARANCE:
         messages.info(

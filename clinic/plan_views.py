@@ -1,5 +1,6 @@
 """Plans: assigning one (with a live preview), its page and the changes a
-practitioner makes to it, and screening in clinic.
+practitioner makes to it, screening in clinic, and confirming an answer
+the patient took back.
 
 htmx only swaps parts of these pages: the routine's stages when another
 routine is chosen, and the preview while the form is edited. Without
@@ -38,6 +39,7 @@ from clinic.services import (
     GateRefused,
     assign_plan,
     clear_waiting_plan,
+    confirm_withdrawal,
     current_plan,
     end_plan_early,
     extend_plan,
@@ -188,6 +190,11 @@ def _plan_for_key(patient: Patient, raw_key: str | None) -> Plan | None:
 
 
 def _saved_message(patient: Patient, plan: Plan) -> str:
+    if plan.status == PlanStatus.WAITING and gate_for(patient)[0].withdrawn:
+        return (
+            f"The plan is saved. It starts once you have confirmed the answer "
+            f"{patient.full_name} changed, on their page."
+        )
     if plan.status == PlanStatus.WAITING:
         return (
             f"The plan is saved. It starts once {patient.full_name} has answered the safety "
@@ -282,8 +289,10 @@ def _next_booked_day(patient: Patient) -> date | None:
 
 def _plan_page(request, patient: Patient, plan: Plan, *, status: int = 200, **forms):
     outcome = clearance = None
-    if plan.status == PlanStatus.WAITING:
+    if plan.status in (PlanStatus.WAITING, PlanStatus.PAUSED):
+        # A paused plan shows why it cannot resume yet, if the answers say so.
         outcome, _ = gate_for(patient, list(plan.clearances.values_list("code", flat=True)))
+    if plan.status == PlanStatus.WAITING:
         clearance = forms.get("clearance_form") or ClearanceForm(entries=outcome.to_clear)
     booked = _next_booked_day(patient)
     suggested_end = booked - timedelta(days=1) if booked else plan.end_date + timedelta(days=7)
@@ -461,3 +470,34 @@ def patient_screening(request, pk: int):
         "clinic/screening_form.html",
         {"patient": patient, "form": form, "version": version},
     )
+
+
+@require_POST
+def screening_confirm(request, pk: int, screening_pk: int):
+    """The practitioner has checked an answer that ruled the mat out and
+    that the patient took back, and confirms the change."""
+    patient = clinic_patient(request, pk)
+    screening = get_object_or_404(patient.screenings, pk=screening_pk)
+    try:
+        with transaction.atomic():
+            confirmation, started = confirm_withdrawal(
+                screening, confirmed_by=request.user, today=patient_today(patient)
+            )
+            audit.record(request, "create", confirmation, clinic_id=patient.clinic_id)
+            if started:
+                audit.record(request, "update", started, clinic_id=patient.clinic_id)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("patient-detail", patient.pk)
+    plan = current_plan(patient)
+    if started:
+        message = "The change is confirmed, and the plan that was waiting for it is now active."
+    elif plan is not None and plan.status == PlanStatus.PAUSED:
+        message = (
+            "The change is confirmed. The plan is still paused: resume it on its page "
+            "when you are ready."
+        )
+    else:
+        message = "The change is confirmed."
+    messages.success(request, message)
+    return redirect("patient-detail", patient.pk)

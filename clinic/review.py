@@ -12,6 +12,7 @@ Windows:
 Flags, in the order the list shows them:
 
 - a safety answer rules the mat out (an absolute contraindication);
+- such an answer taken back, waiting for the practitioner's confirmation;
 - side effects the practitioner has not marked seen;
 - a relative contraindication waiting for the practitioner's clearance;
 - pain rising (``clinic.adherence.pain_rising``);
@@ -45,8 +46,9 @@ LAST_DAYS = 7
 # Pain change compares the mean of the first sessions with the last ones.
 PAIN_GROUP = 3
 
-BLOCKED, SIDE_EFFECTS, CLEARANCE, PAIN, LONGER, MISSED, LOW = (
+BLOCKED, CONFIRMATION, SIDE_EFFECTS, CLEARANCE, PAIN, LONGER, MISSED, LOW = (
     "blocked",
+    "confirmation",
     "side_effects",
     "clearance",
     "pain",
@@ -67,6 +69,7 @@ class SafetyState:
     """What the database says about the patient's safety, beside the log."""
 
     blocked: bool = False  # latest answers include an absolute contraindication
+    needs_confirmation: bool = False  # latest answers take back an absolute yes, unconfirmed
     unseen_side_effects: bool = False
     needs_clearance: bool = False  # a relative "yes" the current plan has no clearance for
 
@@ -114,6 +117,8 @@ def safety_flags(safety: SafetyState) -> tuple[Flag, ...]:
     flags = []
     if safety.blocked:
         flags.append(Flag(BLOCKED, "safety answer rules the mat out"))
+    if safety.needs_confirmation:
+        flags.append(Flag(CONFIRMATION, "changed safety answer waits for your confirmation"))
     if safety.unseen_side_effects:
         flags.append(Flag(SIDE_EFFECTS, "side effects not seen yet"))
     if safety.needs_clearance:

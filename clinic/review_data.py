@@ -88,6 +88,7 @@ def safety_state(patient: Patient) -> SafetyState:
     """From the attention annotations on ``patient``."""
     return SafetyState(
         blocked=bool(patient.blocked),
+        needs_confirmation=bool(patient.needs_confirmation),
         unseen_side_effects=bool(patient.unseen_side_effects),
         needs_clearance=bool(patient.needs_clearance),
     )
@@ -232,7 +233,7 @@ def load_review(patient: Patient, now: datetime) -> PatientReview:
     number of sessions, logs or reports."""
     today = patient_today(patient, now)
     annotated = annotate_attention(Patient.objects.filter(pk=patient.pk)).values(
-        "blocked", "unseen_side_effects", "needs_clearance"
+        "blocked", "needs_confirmation", "unseen_side_effects", "needs_clearance"
     )
     state = SafetyState(**{name: bool(value) for name, value in annotated.get().items()})
     plan = plan_under_review(patient)

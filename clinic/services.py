@@ -32,6 +32,7 @@ from clinic.models import (
     PlanStatus,
     Screening,
     ScreeningAnswer,
+    ScreeningConfirmation,
 )
 from clinic.schedule import Stage, build_schedule
 from mats.ladder import MAX_MINUTES, MAX_SESSIONS_PER_WEEK
@@ -66,7 +67,7 @@ def _day(value: date) -> str:
 
 
 def latest_screening(patient: Patient) -> Screening | None:
-    return patient.screenings.prefetch_related("answers").first()
+    return patient.screenings.select_related("confirmation").prefetch_related("answers").first()
 
 
 def gate_for(
@@ -75,7 +76,9 @@ def gate_for(
     """The gate's verdict on the patient's latest screening, now."""
     screening = latest_screening(patient)
     answers = screening.answer_map() if screening else None
-    return gate.check(answers, published_contraindications(), cleared_codes), screening
+    withdrawn = screening.unconfirmed_withdrawals() if screening else ()
+    outcome = gate.check(answers, published_contraindications(), cleared_codes, withdrawn)
+    return outcome, screening
 
 
 def needs_screening(patient: Patient) -> bool:
@@ -101,8 +104,11 @@ def record_screening(
     the active plan if the answers now stand in its way.
 
     ``answers`` maps each published contraindication's code to True (yes,
-    it applies) or False; every current question needs an answer. Returns
-    the screening and the plan it activated, if any.
+    it applies) or False; every current question needs an answer. A
+    patient's own "no" that takes back an absolute "yes" is marked, and
+    holds the plan until a practitioner confirms it; answers recorded in
+    clinic are the practitioner's judgement and need no confirmation.
+    Returns the screening and the plan it activated, if any.
     """
     version = current_safety_version()
     if version is None:
@@ -111,7 +117,21 @@ def record_screening(
     missing = [entry.name for entry in entries if entry.code not in answers]
     if missing:
         raise ValidationError(f"Every question needs an answer; missing: {', '.join(missing)}.")
+    answers = {entry.code: bool(answers[entry.code]) for entry in entries}
     with transaction.atomic():
+        # Lock before reading the screening this one follows or writing it:
+        # two submissions at once then run one after the other, and each is
+        # judged against the one before it (and timed after it).
+        Patient.objects.select_for_update().get(pk=patient.pk)
+        withdrawn = frozenset()
+        if source == Screening.Source.PATIENT:
+            before = latest_screening(patient)
+            withdrawn = gate.withdrawn_answers(
+                before.answer_map() if before else None,
+                before.unconfirmed_withdrawals() if before else (),
+                answers,
+                entries,
+            )
         screening = Screening.objects.create(
             patient=patient,
             taken_at=taken_at or timezone.now(),
@@ -124,7 +144,8 @@ def record_screening(
                 screening=screening,
                 code=entry.code,
                 question=entry.question,
-                answer=bool(answers[entry.code]),
+                answer=answers[entry.code],
+                withdraws_yes=entry.code in withdrawn,
             )
             for entry in entries
         )
@@ -158,19 +179,52 @@ def activate_waiting_plans(patient: Patient, *, today: date | None = None) -> Pl
 
 
 def _hold_if_answers_stand_in_the_way(patient: Patient, *, today: date | None) -> None:
-    """Pause the active plan when the new answers block it or need a
-    clearance it does not have: the patient waits for the practitioner."""
+    """Pause the active plan when the new answers block it, take back an
+    answer that ruled the mat out, or need a clearance it does not have:
+    the patient waits for the practitioner."""
     plan = patient.plans.filter(status=PlanStatus.ACTIVE).first()
     if plan is None:
         return
     outcome, _ = gate_for(patient, list(plan.clearances.values_list("code", flat=True)))
     if outcome.verdict is gate.Verdict.BLOCKED:
         reason = "A safety answer means the mat should not be used; talk it through."
+    elif outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION:
+        reason = "A changed safety answer waits for the practitioner's confirmation."
     elif outcome.verdict is gate.Verdict.NEEDS_CLEARANCE:
         reason = "A new safety answer needs the practitioner's clearance."
     else:
         return
     pause_plan(plan, reason=reason, today=today)
+
+
+def confirm_withdrawal(
+    screening: Screening, *, confirmed_by: User, today: date | None = None
+) -> tuple[ScreeningConfirmation, Plan | None]:
+    """Record that a practitioner has seen the patient take back an answer
+    that ruled the mat out, and start a plan that was waiting for that if
+    nothing else stands in the way (a paused plan stays paused until the
+    practitioner resumes it).
+
+    Only the patient's latest screening can be confirmed, and only while it
+    waits for a confirmation; anything else raises ValidationError (the
+    answers changed since the page was shown, or someone confirmed first).
+    Returns the confirmation and the plan it started, if any.
+    """
+    patient = screening.patient
+    with transaction.atomic():
+        Patient.objects.select_for_update().get(pk=patient.pk)
+        latest = latest_screening(patient)
+        if latest is None or latest.pk != screening.pk:
+            raise ValidationError(
+                "The answers changed since this page was shown. Please look at them again."
+            )
+        if not latest.unconfirmed_withdrawals():
+            raise ValidationError("There is no changed answer waiting for your confirmation.")
+        confirmation = ScreeningConfirmation.objects.create(
+            screening=latest, confirmed_by=confirmed_by
+        )
+        started = activate_waiting_plans(patient, today=today)
+    return confirmation, started
 
 
 def clear_waiting_plan(
@@ -418,12 +472,26 @@ def pause_plan(plan: Plan, *, reason: str = "", today: date | None = None) -> Pl
 
 def resume_plan(plan: Plan, *, today: date | None = None) -> Plan:
     """Carry on a paused plan from today, on the days and stage the calendar
-    gives (the plan's weeks count from its first day, pause or not)."""
+    gives (the plan's weeks count from its first day, pause or not).
+
+    Refused while the latest answers rule the mat out or take back such an
+    answer without a practitioner's confirmation."""
     today = today or patient_today(plan.patient)
     with transaction.atomic():
         _lock(plan)
         if plan.status != PlanStatus.PAUSED:
             raise ValidationError("Only a paused plan can be resumed.")
+        outcome, _ = gate_for(plan.patient)
+        if outcome.verdict is gate.Verdict.BLOCKED:
+            raise ValidationError(
+                "The latest safety answers rule the mat out, so the plan cannot carry on. "
+                "If things have changed, record new answers in clinic first."
+            )
+        if outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION:
+            raise ValidationError(
+                "The patient changed an answer that ruled the mat out. Check it with them "
+                "and confirm the change on their page first."
+            )
         plan.status = PlanStatus.ACTIVE
         plan.paused_on = None
         plan.pause_reason = ""

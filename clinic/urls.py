@@ -37,6 +37,11 @@ urlpatterns = [
     path("patients/<int:pk>/summary/", review_views.patient_summary, name="patient-summary"),
     path("patients/<int:pk>/export.csv", review_views.patient_export, name="patient-export"),
     path("patients/<int:pk>/screening/", plan_views.patient_screening, name="patient-screening"),
+    path(
+        "patients/<int:pk>/screenings/<int:screening_pk>/confirm/",
+        plan_views.screening_confirm,
+        name="screening-confirm",
+    ),
     path("patients/<int:pk>/plans/new/", plan_views.plan_assign, name="plan-assign"),
     path("patients/<int:pk>/plans/<int:plan_pk>/", plan_views.plan_detail, name="plan-detail"),
     path("patients/<int:pk>/plans/<int:plan_pk>/pause/", plan_views.plan_pause, name="plan-pause"),

@@ -1,4 +1,5 @@
 import sys
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -23,12 +24,9 @@ from clinic.forms import (
     PatientSearchForm,
     VisitForm,
 )
-from clinic.models import Appointment
+from clinic.models import Appointment, Screening, ScreeningAnswer
 from clinic.review_data import annotate_for_review, attach_reviews
-from clinic.services import (
-    latest_screening,
-    patient_today,
-)
+from clinic.services import patient_today
 from mats.services import (
     current_safety_version,
     highest_version_read,
@@ -36,6 +34,8 @@ from mats.services import (
 )
 
 PATIENTS_PER_PAGE = 25
+# The patient's page lists this many of their latest answers to the safety questions.
+SCREENINGS_SHOWN = 20
 
 
 @require_GET
@@ -118,6 +118,32 @@ def patient_add(request):
     return render(request, "clinic/patient_add.html", {"form": form})
 
 
+@dataclass(frozen=True)
+class ScreeningRow:
+    """One time the patient answered the safety questions, for their page."""
+
+    screening: Screening
+    said_yes: list[ScreeningAnswer]
+    took_back: list[ScreeningAnswer]  # absolute yes before, their own no now
+    is_latest: bool
+
+
+def screening_history(patient) -> list[ScreeningRow]:
+    """The patient's latest answers first, in three queries however many."""
+    screenings = patient.screenings.select_related(
+        "recorded_by", "confirmation__confirmed_by"
+    ).prefetch_related("answers")[:SCREENINGS_SHOWN]
+    return [
+        ScreeningRow(
+            screening=screening,
+            said_yes=[answer for answer in screening.answers.all() if answer.answer],
+            took_back=[answer for answer in screening.answers.all() if answer.withdraws_yes],
+            is_latest=number == 0,
+        )
+        for number, screening in enumerate(screenings)
+    ]
+
+
 @require_GET
 def patient_detail(request, pk: int):
     patient = clinic_patient(request, pk)
@@ -126,7 +152,9 @@ def patient_detail(request, pk: int):
     now = timezone.now()
     past_visits = list(patient.appointments.past(now)[:10])
     upcoming_visits = list(patient.appointments.upcoming(now))
-    screening = latest_screening(patient)
+    history = screening_history(patient)
+    latest = history[0] if history else None
+    attention = attention_for(patient)
     return render(
         request,
         "clinic/patient_detail.html",
@@ -138,9 +166,10 @@ def patient_detail(request, pk: int):
             "past_visits": past_visits,
             "upcoming_visits": upcoming_visits,
             "plans": list(patient.plans.all()[:10]),
-            "screening": screening,
-            "yes_answers": [a for a in screening.answers.all() if a.answer] if screening else [],
-            "attention": attention_for(patient),
+            "screening": latest.screening if latest else None,
+            "yes_answers": latest.said_yes if latest else [],
+            "history": history,
+            "attention": attention,
             "today": patient_today(patient),
         },
     )

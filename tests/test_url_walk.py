@@ -117,6 +117,10 @@ ACCESS: dict[str, Row] = {
     "patient-summary": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="patient"),
     "patient-export": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="patient"),
     "patient-screening": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
+    # Pat's answers took nothing back, so an empty POST confirms nothing and goes back.
+    "screening-confirm": Row(
+        get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="screening"
+    ),
     "plan-assign": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "plan-detail": Row(get=CLINIC_A_OBJECT, post=signed_in(405), kwargs="plan"),
     "plan-pause": Row(get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="plan"),
@@ -155,7 +159,7 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
     version = publish_safety_version(change_note="First version.", published_by=staff)
     # Pat has read the guidance and answered the questions, so that pat's pages answer 200.
     acknowledge_safety_version(pat, version)
-    screen(pat)
+    screening = screen(pat)
     plan = make_plan(pat, routine)
     session = plan.sessions.get(date=patient_today(pat))
     reported = report_side_effect(pat, codes=["bruising"], details="", submission_key=uuid4())
@@ -164,6 +168,7 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
         "report": {"pk": reported.report.pk},
         "plan": {"pk": pat.pk, "plan_pk": plan.pk},
         "patient": {"pk": pat.pk},
+        "screening": {"pk": pat.pk, "screening_pk": screening.pk},
         "token": {"token": token},
         "reset": {"uidb64": "MQ", "token": "not-a-real-token"},
         "guide": {"slug": guide.slug},
@@ -208,9 +213,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_fifty_patterns():
+def test_walk_covers_all_fifty_one_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 50
+    assert len(walked) == 51
 
 
 def test_admin_is_for_staff_only(

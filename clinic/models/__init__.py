@@ -14,7 +14,7 @@ from clinic.models.plans import (
     PlanStatus,
 )
 from clinic.models.review import FEEDBACK_MAX_LENGTH, Feedback
-from clinic.models.screening import Screening, ScreeningAnswer
+from clinic.models.screening import Screening, ScreeningAnswer, ScreeningConfirmation
 from clinic.models.usage import (
     LOG_NOTE_MAX_LENGTH,
     SCORE_MAX,
@@ -45,6 +45,7 @@ __all__ = [
     "PlannedSession",
     "Screening",
     "ScreeningAnswer",
+    "ScreeningConfirmation",
     "Sensation",
     "SessionLog",
     "SideEffectReport",

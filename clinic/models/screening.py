@@ -3,6 +3,10 @@
 Answers are keyed by the contraindication's stable ``code`` and keep the
 question exactly as it was asked, so that a later rewording never changes
 what the patient said yes or no to.
+
+When the patient's own "no" takes back an earlier "yes" to a question that
+rules the mat out, the answer is marked (``withdraws_yes``) and the plan is
+held until a practitioner confirms the change (``ScreeningConfirmation``).
 """
 
 from django.conf import settings
@@ -48,18 +52,59 @@ class Screening(models.Model):
         """``{code: answered yes}`` for every question asked."""
         return {answer.code: answer.answer for answer in self.answers.all()}
 
+    @property
+    def is_confirmed(self) -> bool:
+        return hasattr(self, "confirmation")
+
+    def unconfirmed_withdrawals(self) -> tuple[str, ...]:
+        """The codes whose "no" here takes back an earlier "yes" to an
+        absolute contraindication, while no practitioner has confirmed it."""
+        codes = tuple(answer.code for answer in self.answers.all() if answer.withdraws_yes)
+        # Only a screening that took something back needs the confirmation read.
+        if not codes or self.is_confirmed:
+            return ()
+        return codes
+
 
 class ScreeningAnswer(models.Model):
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="answers")
     code = models.SlugField(max_length=60)
     question = models.CharField(max_length=300)
     answer = models.BooleanField(help_text="Yes means the condition applies.")
+    withdraws_yes = models.BooleanField(
+        default=False,
+        help_text="The patient's own no, taking back an earlier yes to a question that rules "
+        "the mat out; the plan waits for a practitioner to confirm it.",
+    )
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint("screening", "code", name="screening_answer_once_per_question"),
+            models.CheckConstraint(
+                condition=models.Q(withdraws_yes=False) | models.Q(answer=False),
+                name="screening_answer_only_a_no_withdraws",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code}: {'yes' if self.answer else 'no'}"
+
+
+class ScreeningConfirmation(models.Model):
+    """A practitioner has seen that the patient took back an answer that
+    ruled the mat out, and agrees the plan may go on. One per screening."""
+
+    screening = models.OneToOneField(
+        Screening, on_delete=models.CASCADE, related_name="confirmation"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Confirmation of screening {self.screening_id}"

@@ -6,6 +6,7 @@ from uuid import uuid4
 from django.urls import reverse
 
 from accounts.models import Patient
+from clinic.services import confirm_withdrawal
 from clinic.usage import mark_side_effects_seen, report_side_effect
 from tests.clinic.factories import make_plan, screen
 
@@ -66,3 +67,34 @@ def test_a_relative_yes_without_a_clearance_shows_on_the_patients_page(
 def test_a_relative_yes_with_no_plan_waiting_does_not_flag(alice_client, pat, safety):
     screen(pat, yes=["pregnancy"])
     assert "Needs attention" not in alice_client.get(reverse("patient-list")).text
+
+
+def test_an_absolute_yes_the_patient_took_back_flags_until_confirmed(
+    alice_client, alice, pat, safety, clinic_a
+):
+    Patient.objects.create(
+        clinic=clinic_a, primary_practitioner=alice, full_name="Abe Early", email="a@x.example"
+    )
+    screen(pat, yes=["open-wounds"], source="patient")
+    taken_back = screen(pat, source="patient")
+    html = alice_client.get(reverse("patient-list")).text
+    assert "Needs attention: changed safety answer waits for your confirmation" in html
+    assert html.index("Pat Patient") < html.index("Abe Early")
+    flagged_only = alice_client.get(reverse("patient-list"), {"show": "attention"}).text
+    assert "Pat Patient" in flagged_only
+    confirm_withdrawal(taken_back, confirmed_by=alice.user)
+    assert "Needs attention" not in alice_client.get(reverse("patient-list")).text
+
+
+def test_a_flag_for_a_change_waiting_costs_the_list_no_query(
+    alice_client, alice, pat, safety, clinic_a, django_assert_max_num_queries
+):
+    for i in range(10):
+        patient = Patient.objects.create(
+            clinic=clinic_a, primary_practitioner=alice, full_name=f"P{i}", email=f"{i}@x.example"
+        )
+        screen(patient, yes=["open-wounds"], source="patient")
+        screen(patient, source="patient")
+    with django_assert_max_num_queries(8):
+        html = alice_client.get(reverse("patient-list")).text
+    assert html.count("changed safety answer waits for your confirmation") == 10

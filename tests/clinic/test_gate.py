@@ -1,7 +1,7 @@
 """The safety gate, as a pure function: answers, contraindications and
 clearances in; a verdict out."""
 
-from clinic.gate import Verdict, check
+from clinic.gate import Verdict, check, withdrawn_answers
 from mats.snapshots import ContraindicationEntry
 
 PREGNANCY = ContraindicationEntry("pregnancy", "Pregnancy", "Pregnant?", "Adapt.", "relative")
@@ -82,3 +82,52 @@ def test_answers_to_questions_no_longer_published_are_ignored():
 def test_nothing_published_and_a_screening_is_clear():
     assert check({}, ()).verdict is Verdict.CLEAR
     assert check(None, ()).verdict is Verdict.NEEDS_SCREENING
+
+
+# --- An absolute yes taken back ----------------------------------------------------
+
+
+def test_an_absolute_yes_taken_back_holds_until_confirmed():
+    outcome = check(answers(), ALL, unconfirmed_withdrawals=["open-wounds"])
+    assert outcome.verdict is Verdict.NEEDS_CONFIRMATION
+    assert outcome.withdrawn == (WOUNDS,)
+    assert not outcome.may_start
+    assert check(answers(), ALL).verdict is Verdict.CLEAR  # once confirmed
+
+
+def test_an_absolute_yes_still_blocks_beside_one_taken_back():
+    outcome = check(answers("open-wounds"), ALL, unconfirmed_withdrawals=["open-wounds"])
+    assert outcome.verdict is Verdict.BLOCKED
+
+
+def test_a_taken_back_answer_outranks_new_questions_and_clearances():
+    old = {"pregnancy": True, "open-wounds": False}
+    outcome = check(old, ALL, unconfirmed_withdrawals=["open-wounds"])
+    assert outcome.verdict is Verdict.NEEDS_CONFIRMATION
+    assert outcome.unasked == (MEDICINE,)
+    assert outcome.to_clear == (PREGNANCY,)
+
+
+def test_a_taken_back_answer_to_a_question_no_longer_published_is_ignored():
+    outcome = check(answers(), (PREGNANCY, MEDICINE), unconfirmed_withdrawals=["open-wounds"])
+    assert outcome.verdict is Verdict.CLEAR
+
+
+def test_a_no_after_an_absolute_yes_is_taken_back():
+    assert withdrawn_answers(answers("open-wounds"), (), answers(), ALL) == {"open-wounds"}
+
+
+def test_a_no_after_a_relative_yes_or_a_no_takes_nothing_back():
+    assert withdrawn_answers(answers("pregnancy"), (), answers(), ALL) == frozenset()
+    assert withdrawn_answers(answers(), (), answers(), ALL) == frozenset()
+    assert withdrawn_answers(None, (), answers(), ALL) == frozenset()
+
+
+def test_a_yes_again_takes_nothing_back():
+    assert withdrawn_answers(answers("open-wounds"), (), answers("open-wounds"), ALL) == set()
+
+
+def test_a_second_no_still_waits_for_the_confirmation_of_the_first():
+    # The screening before was itself a "no" taking back an unconfirmed yes.
+    still = withdrawn_answers(answers(), ["open-wounds"], answers(), ALL)
+    assert still == {"open-wounds"}

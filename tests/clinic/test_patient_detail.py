@@ -1,9 +1,12 @@
 from datetime import timedelta
 
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Invitation, Patient
+from accounts.models import AuditEvent, Invitation, Patient
+from clinic.models import ScreeningConfirmation
+from tests.clinic.factories import screen
 
 
 def test_shows_account_state(alice_client, pat):
@@ -46,3 +49,72 @@ def test_other_clinics_patient_is_404(bob_client, pat):
     assert bob_client.get(reverse("patient-detail", args=[pat.pk])).status_code == 404
     assert bob_client.post(reverse("patient-invite", args=[pat.pk])).status_code == 404
     assert mail.outbox == []
+
+
+# --- Confirming an answer the patient took back ------------------------------------
+
+
+def _taken_back(patient):
+    screen(patient, yes=["open-wounds"], source="patient", recorded_by=patient.user)
+    return screen(patient, source="patient", recorded_by=patient.user)
+
+
+def _confirm_url(patient, screening) -> str:
+    return reverse("screening-confirm", args=[patient.pk, screening.pk])
+
+
+def test_the_page_shows_the_change_and_a_form_to_confirm_it(alice_client, pat, safety):
+    taken_back = _taken_back(pat)
+    html = alice_client.get(reverse("patient-detail", args=[pat.pk])).text
+    assert "changed from yes to no and waits for your confirmation" in html
+    form = html[html.index(f'action="{_confirm_url(pat, taken_back)}"') :]
+    assert 'name="csrfmiddlewaretoken"' in form[: form.index("</form>")]
+    assert "Waits for your confirmation." in html
+    assert "Nothing of concern." not in html
+
+
+def test_confirming_needs_the_forms_csrf_token(alice, pat, safety):
+    taken_back = _taken_back(pat)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice.user)
+    assert browser.post(_confirm_url(pat, taken_back)).status_code == 403
+    assert not ScreeningConfirmation.objects.exists()
+
+
+def test_confirming_twice_records_one_confirmation(alice_client, alice, pat, safety):
+    taken_back = _taken_back(pat)
+    first = alice_client.post(_confirm_url(pat, taken_back), follow=True)
+    assert "The change is confirmed." in first.text
+    second = alice_client.post(_confirm_url(pat, taken_back), follow=True)
+    assert "There is no changed answer waiting for your confirmation." in second.text
+    assert ScreeningConfirmation.objects.get().confirmed_by == alice.user
+    assert AuditEvent.objects.filter(object_type="clinic.screeningconfirmation").count() == 1
+
+
+def test_confirming_another_clinics_patient_is_404(bob_client, pat, safety):
+    taken_back = _taken_back(pat)
+    assert bob_client.post(_confirm_url(pat, taken_back)).status_code == 404
+    assert not ScreeningConfirmation.objects.exists()
+
+
+def test_another_patients_screening_under_this_patient_is_404(
+    alice_client, pat, safety, clinic_a, alice
+):
+    other = Patient.objects.create(
+        clinic=clinic_a, primary_practitioner=alice, full_name="Olga Other", email="o@x.example"
+    )
+    taken_back = _taken_back(other)
+    assert alice_client.post(_confirm_url(pat, taken_back)).status_code == 404
+    assert not ScreeningConfirmation.objects.exists()
+
+
+def test_a_patient_cannot_confirm_their_own_change(pat_client, pat, safety):
+    taken_back = _taken_back(pat)
+    assert pat_client.post(_confirm_url(pat, taken_back)).status_code == 403
+    assert not ScreeningConfirmation.objects.exists()
+
+
+def test_confirming_is_a_post_only(alice_client, pat, safety):
+    taken_back = _taken_back(pat)
+    assert alice_client.get(_confirm_url(pat, taken_back)).status_code == 405
+    assert not ScreeningConfirmation.objects.exists()

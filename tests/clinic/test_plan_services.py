@@ -6,14 +6,23 @@ from uuid import uuid4
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from clinic.models import Clearance, Plan, PlannedSession, PlanStatus
+from clinic.models import (
+    Clearance,
+    Plan,
+    PlannedSession,
+    PlanStatus,
+    ScreeningAnswer,
+    ScreeningConfirmation,
+)
 from clinic.schedule import adjust, build_schedule
 from clinic.services import (
     GateRefused,
     activate_waiting_plans,
     assign_plan,
     clear_waiting_plan,
+    confirm_withdrawal,
     end_plan_early,
     extend_plan,
     pause_plan,
@@ -373,3 +382,109 @@ def test_a_relative_yes_already_cleared_keeps_the_plan_running(pat, safety, rout
     screen(pat, yes=["pregnancy"])
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
+
+
+# --- An absolute yes the patient takes back ---------------------------------------
+
+
+def test_the_patients_no_after_an_absolute_yes_holds_the_plan_until_confirmed(
+    pat, safety, routine, alice
+):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["open-wounds"], source="patient", recorded_by=pat.user)
+    taken_back = screen(pat, source="patient", recorded_by=pat.user)
+    assert list(taken_back.answers.filter(withdraws_yes=True).values_list("code", flat=True)) == [
+        "open-wounds"
+    ]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING
+    confirmation, started = confirm_withdrawal(taken_back, confirmed_by=alice.user, today=MONDAY)
+    assert started == plan
+    assert (confirmation.screening, confirmation.confirmed_by) == (taken_back, alice.user)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    assert plan.screening == taken_back
+
+
+def test_a_no_recorded_in_clinic_is_the_practitioners_judgement(pat, safety, routine, alice):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["open-wounds"], source="patient", recorded_by=pat.user)
+    in_clinic = screen(pat, recorded_by=alice.user)
+    assert not in_clinic.answers.filter(withdraws_yes=True).exists()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+
+
+def test_a_second_no_does_not_wash_out_the_first(pat, safety, routine):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["open-wounds"], source="patient")
+    screen(pat, source="patient")
+    again = screen(pat, source="patient")
+    assert again.unconfirmed_withdrawals() == ("open-wounds",)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING
+
+
+def test_after_a_confirmation_a_later_no_needs_none(pat, safety, routine, alice):
+    screen(pat, yes=["open-wounds"], source="patient")
+    confirm_withdrawal(screen(pat, source="patient"), confirmed_by=alice.user)
+    later = screen(pat, source="patient")
+    assert later.unconfirmed_withdrawals() == ()
+    assert make_plan(pat, routine).status == PlanStatus.ACTIVE
+
+
+def test_a_plan_assigned_while_a_change_waits_is_saved_waiting(pat, safety, routine, alice):
+    screen(pat, yes=["open-wounds"], source="patient")
+    taken_back = screen(pat, source="patient")
+    plan = make_plan(pat, routine)
+    assert plan.status == PlanStatus.WAITING
+    _, started = confirm_withdrawal(taken_back, confirmed_by=alice.user)
+    assert started == plan
+
+
+def test_only_the_latest_screening_waiting_for_it_can_be_confirmed(pat, safety, alice):
+    with pytest.raises(ValidationError, match="no changed answer"):
+        confirm_withdrawal(screen(pat, source="patient"), confirmed_by=alice.user)
+    screen(pat, yes=["open-wounds"], source="patient")
+    taken_back = screen(pat, source="patient")
+    confirm_withdrawal(taken_back, confirmed_by=alice.user)
+    with pytest.raises(ValidationError, match="no changed answer"):
+        confirm_withdrawal(taken_back, confirmed_by=alice.user)  # twice
+    screen(pat, yes=["open-wounds"], source="patient")
+    stale = screen(pat, source="patient")
+    screen(pat, yes=["open-wounds"], source="patient")
+    with pytest.raises(ValidationError, match="answers changed"):
+        confirm_withdrawal(stale, confirmed_by=alice.user)
+    assert ScreeningConfirmation.objects.count() == 1
+
+
+def test_the_database_keeps_one_confirmation_per_screening(pat, safety, alice):
+    screen(pat, yes=["open-wounds"], source="patient")
+    taken_back = screen(pat, source="patient")
+    ScreeningConfirmation.objects.create(screening=taken_back, confirmed_by=alice.user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScreeningConfirmation.objects.create(screening=taken_back, confirmed_by=alice.user)
+
+
+def test_the_database_refuses_a_yes_marked_as_taken_back(pat, safety):
+    answer = screen(pat).answers.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScreeningAnswer.objects.filter(pk=answer.pk).update(answer=True, withdraws_yes=True)
+
+
+def test_a_plan_held_by_an_absolute_yes_cannot_resume_until_it_is_cleared_up(
+    screened_pat, routine, alice
+):
+    plan = make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
+    screen(screened_pat, yes=["open-wounds"], source="patient")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    with pytest.raises(ValidationError, match="rule the mat out"):
+        resume_plan(plan, today=MONDAY)
+    taken_back = screen(screened_pat, source="patient")
+    with pytest.raises(ValidationError, match="confirm the change"):
+        resume_plan(plan, today=MONDAY)
+    confirm_withdrawal(taken_back, confirmed_by=alice.user, today=MONDAY)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED  # the practitioner resumes it
+    assert resume_plan(plan, today=MONDAY).status == PlanStatus.ACTIVE

@@ -1,6 +1,9 @@
 """The patient answers the safety questions on their first visit (and again
 when a question is added); what their answers mean for their plan."""
 
+import re
+
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -128,3 +131,89 @@ def test_a_patient_answers_only_for_themselves(pat_client, pat, quinn, safety):
     assert not quinn.screenings.exists()
     screen(quinn)
     assert quinn.screenings.count() == 1
+
+
+# --- Taking back an answer that rules the mat out ------------------------------------
+
+
+def submit_form(client, page: str, action: str):
+    """Post the form on ``page`` whose action is ``action`` the way a browser
+    does: with the hidden fields it carries, its CSRF token among them."""
+    html = client.get(page).text
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S)
+    assert form is not None, f"no form posting to {action} on {page}"
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form.group(1)))
+    assert "csrfmiddlewaretoken" in fields
+    return client.post(action, fields)
+
+
+def test_an_absolute_yes_taken_back_waits_for_the_practitioners_confirmation(
+    pat_client, alice, pat, safety, routine
+):
+    acknowledge_safety_version(pat, safety)
+    plan = make_plan(pat, routine)
+    pat_client.post(URL, answers(open_wounds="yes"))
+    said_yes = pat.screenings.get()
+    # "Answered by mistake? Answer the questions again."
+    response = pat_client.post(URL, answers(), follow=True)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING
+    assert plan.sessions.count() == 0
+    assert "Your plan is ready" not in response.text
+    assert "your practitioner will check the change with you" in response.text.lower()
+    assert "Please do not use the mat until then." in response.text
+    whole_plan = pat_client.get(reverse("patient-plan")).text
+    assert "Your plan waits for your practitioner." in whole_plan
+    assert "It starts once you have answered a few safety questions" not in whole_plan
+
+    practitioner = Client(enforce_csrf_checks=True)
+    practitioner.force_login(alice.user)
+    detail = reverse("patient-detail", args=[pat.pk])
+    html = practitioner.get(detail).text
+    assert "Nothing of concern." not in html
+    assert "changed from yes to no and waits for your confirmation" in html
+    # The history: both screenings, when and by whom, and the earlier yes.
+    history = html[html.index('id="screening-history"') :]
+    assert history.count("The patient, online") == 2
+    assert f"{said_yes.taken_at:%-d %B %Y}" in history
+    assert "Do you have an open wound where you would lie?" in history
+    listing = practitioner.get(reverse("patient-list")).text
+    assert "Needs attention: changed safety answer waits for your confirmation" in listing
+
+    taken_back = pat.screenings.first()
+    action = reverse("screening-confirm", args=[pat.pk, taken_back.pk])
+    response = submit_form(practitioner, detail, action)
+    assert response.status_code == 302
+    assert response["Location"] == detail
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    assert plan.sessions.exists()
+    confirmation = taken_back.confirmation
+    assert confirmation.confirmed_by == alice.user
+    event = AuditEvent.objects.get(object_type="clinic.screeningconfirmation")
+    assert (event.action, event.object_id, event.actor) == ("create", confirmation.pk, alice.user)
+    html = practitioner.get(detail).text
+    assert "waits for your confirmation" not in html
+    assert "Confirmed by Alice Practitioner" in html
+    assert "Thank you" not in pat_client.get(HOME).text
+    assert "Today's session" in pat_client.get(HOME).text
+
+
+def test_an_active_plan_held_by_an_absolute_yes_stays_held_when_it_is_taken_back(
+    pat_client, alice_client, screened_pat, safety, routine
+):
+    acknowledge_safety_version(screened_pat, safety)
+    plan = make_plan(screened_pat, routine)
+    pat_client.post(URL, answers(open_wounds="yes"))
+    pat_client.post(URL, answers())
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    # Resuming from the plan's page is no way round the confirmation.
+    response = alice_client.post(
+        reverse("plan-resume", args=[screened_pat.pk, plan.pk]), follow=True
+    )
+    assert "confirm" in response.text
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    assert "Please speak to your practitioner first" not in pat_client.get(HOME).text
+    assert "will check the change with you" in pat_client.get(HOME).text

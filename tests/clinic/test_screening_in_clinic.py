@@ -6,7 +6,7 @@ from accounts.models import AuditEvent
 from clinic.models import PlanStatus, Screening
 from mats.models import Contraindication, Severity
 from mats.services import publish_safety_version
-from tests.clinic.factories import make_plan
+from tests.clinic.factories import make_plan, screen
 
 
 def url(patient) -> str:
@@ -94,3 +94,19 @@ def test_another_clinics_patient_is_404(bob_client, pat, safety):
     assert bob_client.get(url(pat)).status_code == 404
     assert bob_client.post(url(pat), answers(safety)).status_code == 404
     assert Screening.objects.count() == 0
+
+
+def test_a_no_recorded_in_clinic_after_the_patients_yes_needs_no_confirmation(
+    alice_client, pat, safety, routine
+):
+    plan = make_plan(pat, routine)
+    screen(pat, yes=["open-wounds"], source="patient", recorded_by=pat.user)
+    response = alice_client.post(url(pat), answers(safety), follow=True)
+    assert "The plan that was waiting for them is now active." in response.text
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    assert "waits for your confirmation" not in response.text
+    history = response.text[response.text.index('id="screening-history"') :]
+    assert "In clinic by Alice Practitioner" in history
+    assert "The patient, online" in history
+    assert "Changed from yes to no" not in history
