@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 # A patient asking again within this window gets the link already on its way.
 RENEWAL_COOLDOWN = timedelta(minutes=10)
+
+
+ADDRESS_TAKEN = "An account already uses this email address. Please ask your clinic for help."
 
 
 class EnrolmentError(Exception):
@@ -103,7 +106,7 @@ def enrol_patient(token: str, password: str):
     """Turn a valid invitation into a patient account with ``password``.
 
     Locks the invitation row so that two submissions of the same link create
-    one account at most.
+    one account at most; the second finds the link used.
     """
     User = get_user_model()
     with transaction.atomic():
@@ -121,12 +124,16 @@ def enrol_patient(token: str, password: str):
             raise EnrolmentError("This link has expired.")
         patient = invitation.patient
         if User.objects.filter(email__iexact=patient.email).exists():
-            raise EnrolmentError(
-                "An account already uses this email address. Please ask your clinic for help."
-            )
-        user = User.objects.create_user(
-            email=patient.email, password=password, full_name=patient.full_name
-        )
+            raise EnrolmentError(ADDRESS_TAKEN)
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=patient.email, password=password, full_name=patient.full_name
+                )
+        except IntegrityError:
+            # The same address invited by another clinic, accepted at this very
+            # moment: the unique constraint lets one account through.
+            raise EnrolmentError(ADDRESS_TAKEN) from None
         patient.user = user
         patient.save(update_fields=["user"])
         invitation.used_at = timezone.now()
