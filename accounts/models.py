@@ -268,6 +268,7 @@ class AuditEvent(models.Model):
         VIEW = "view", "Viewed"
         CREATE = "create", "Created"
         UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
         INVITE = "invite", "Invited"
         EXPORT = "export", "Exported"
 

@@ -253,8 +253,8 @@ def session_undo(request, pk: int):
     if log is not None:
         try:
             with transaction.atomic():
-                undo_check_off(log, today=today)
-                audit.record(request, "update", session, clinic_id=patient.clinic_id)
+                if undo_check_off(log, today=today):
+                    audit.record(request, "delete", log, clinic_id=patient.clinic_id)
         except ValidationError as error:
             problem = " ".join(error.messages)
     if request.htmx:

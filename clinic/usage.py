@@ -144,21 +144,25 @@ def can_undo(log: SessionLog, today: date) -> bool:
     return patient_today(log.planned_session.patient, log.logged_at) == today
 
 
-def undo_check_off(log: SessionLog, *, today: date | None = None) -> None:
-    """Take a check-off back. Side effects reported with it stay reported."""
+def undo_check_off(log: SessionLog, *, today: date | None = None) -> bool:
+    """Take a check-off back. Side effects reported with it stay reported.
+
+    Returns whether a log was deleted: False when another tab undid it first.
+    """
     patient = log.planned_session.patient
     today = today or patient_today(patient)
     with transaction.atomic():
         Patient.objects.select_for_update().get(pk=patient.pk)
         log = SessionLog.objects.filter(pk=log.pk).select_related("planned_session").first()
         if log is None:
-            return
+            return False
         if not can_undo(log, today):
             raise ValidationError(
                 "A session can be un-ticked only on the day you ticked it off. "
                 "Tell your practitioner if it is wrong."
             )
         log.delete()
+    return True
 
 
 # --- Side effects --------------------------------------------------------------

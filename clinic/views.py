@@ -109,11 +109,20 @@ def patient_add(request):
         with transaction.atomic():
             patient = form.save()
             audit.record(request, "create", patient, clinic_id=patient.clinic_id)
-            send_invitation(request, patient, invited_by=request.user)
-        messages.success(
-            request,
-            f"{patient.full_name} is added. We emailed them a link to set a password.",
-        )
+            email = send_invitation(request, patient, invited_by=request.user)
+        # The email went (or failed) when the block above committed.
+        if email.sent is False:
+            messages.warning(
+                request,
+                f"{patient.full_name} is added and the invitation is saved, but the email "
+                "could not be sent just now. Please try “Send a new invitation” below "
+                "in a few minutes.",
+            )
+        else:
+            messages.success(
+                request,
+                f"{patient.full_name} is added. We emailed them a link to set a password.",
+            )
         return redirect("patient-detail", patient.pk)
     return render(request, "clinic/patient_add.html", {"form": form})
 
@@ -182,8 +191,15 @@ def patient_invite(request, pk: int):
         messages.info(request, f"{patient.full_name} already has an account.")
     else:
         audit.record(request, "invite", patient, clinic_id=patient.clinic_id)
-        send_invitation(request, patient, invited_by=request.user)
-        messages.success(request, f"A new invitation is on its way to {patient.email}.")
+        email = send_invitation(request, patient, invited_by=request.user)
+        if email.sent is False:
+            messages.warning(
+                request,
+                f"The new invitation is saved, but the email to {patient.email} could not be "
+                "sent just now. Please try again in a few minutes.",
+            )
+        else:
+            messages.success(request, f"A new invitation is on its way to {patient.email}.")
     return redirect("patient-detail", patient.pk)
 
 

@@ -169,12 +169,14 @@ def needs_acknowledgement(patient: Patient) -> bool:
     return not SafetyAcknowledgement.objects.filter(patient=patient, version=current).exists()
 
 
-def acknowledge_safety_version(patient: Patient, version: SafetyVersion) -> SafetyAcknowledgement:
-    """Record that the patient read this version; repeating it changes nothing."""
-    acknowledgement, _ = SafetyAcknowledgement.objects.get_or_create(
-        patient=patient, version=version
-    )
-    return acknowledgement
+def acknowledge_safety_version(
+    patient: Patient, version: SafetyVersion
+) -> tuple[SafetyAcknowledgement, bool]:
+    """Record that the patient read this version; repeating it changes nothing.
+
+    Returns the acknowledgement and whether it is new.
+    """
+    return SafetyAcknowledgement.objects.get_or_create(patient=patient, version=version)
 
 
 def last_acknowledgement(patient: Patient) -> SafetyAcknowledgement | None:

@@ -6,10 +6,12 @@ draft rows.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import audit
 from accounts.access import own_patient_record, signed_in_reader
 from mats.forms import AcknowledgeForm, PositionFilterForm
 from mats.models import BodyRegion, EvidenceSummary, GuidancePage, SafetyVersion
@@ -129,9 +131,14 @@ def safety_acknowledge(request):
                 "Please read the new version below.",
             )
             return redirect("safety-acknowledge")
-        acknowledge_safety_version(patient, version)
+        with transaction.atomic():
+            acknowledgement, created = acknowledge_safety_version(patient, version)
+            if created:
+                audit.record(request, "create", acknowledgement, clinic_id=patient.clinic_id)
         messages.success(request, "Thank you. You can see today's session now.")
         return redirect("patient-home")
+    # The page shows what this patient read before and what changed since.
+    audit.record(request, "view", patient, clinic_id=patient.clinic_id)
     last = last_acknowledgement(patient)
     return render(
         request,

@@ -3,12 +3,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Patient, User
 from accounts.services import send_invitation
+from tests.mail import mail_server_down
 
 NEW_PASSWORD = "a-long-mat-password"
 
@@ -85,9 +87,12 @@ def test_link_still_works_on_the_sixth_day(visitor_client, token):
     assert visitor_client.get(reverse("invitation-accept", args=[token])).status_code == 200
 
 
-def test_expired_link_lets_the_patient_ask_for_a_new_one(visitor_client, token, newcomer):
+def test_expired_link_lets_the_patient_ask_for_a_new_one(
+    visitor_client, token, newcomer, django_capture_on_commit_callbacks
+):
     _age(token, 8)
-    response = visitor_client.post(reverse("invitation-renew", args=[token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor_client.post(reverse("invitation-renew", args=[token]))
     assert response["Location"] == reverse("invitation-renewed")
     (message,) = mail.outbox
     # Only ever to the address the clinic holds, never one typed by a visitor.
@@ -98,11 +103,33 @@ def test_expired_link_lets_the_patient_ask_for_a_new_one(visitor_client, token, 
     assert visitor_client.get(reverse("invitation-accept", args=[token])).status_code == 404
 
 
-def test_asking_twice_in_a_row_sends_one_email(visitor_client, token):
+def test_asking_twice_in_a_row_sends_one_email(
+    visitor_client, token, django_capture_on_commit_callbacks
+):
     _age(token, 8)
-    visitor_client.post(reverse("invitation-renew", args=[token]))
-    visitor_client.post(reverse("invitation-renew", args=[token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor_client.post(reverse("invitation-renew", args=[token]))
+        visitor_client.post(reverse("invitation-renew", args=[token]))
     assert len(mail.outbox) == 1
+
+
+# A real commit, so the email is tried before the page is answered.
+@pytest.mark.django_db(transaction=True)
+def test_asking_with_the_mail_server_down_says_to_call_the_clinic(
+    visitor_client, token, newcomer, caplog
+):
+    _age(token, 8)
+    with mail_server_down():
+        response = visitor_client.post(reverse("invitation-renew", args=[token]))
+    assert response.status_code == 503
+    assert "We could not send the email" in response.text
+    assert "call your clinic" in response.text
+    assert "on its way" not in response.text
+    assert mail.outbox == []
+    # The new invitation is kept, so the clinic can see it and send another.
+    invitation = newcomer.invitations.get()
+    assert f"Could not send the email for invitation {invitation.pk}" in caplog.text
+    assert "nell@x.example" not in caplog.text
 
 
 def test_a_live_link_cannot_be_renewed(visitor_client, token):
@@ -155,6 +182,26 @@ def test_only_a_hash_of_the_token_is_stored(token):
     invitation = Invitation.objects.get()
     assert token not in invitation.token_hash
     assert len(invitation.token_hash) == 64
+
+
+class RequestFailed(Exception):
+    pass
+
+
+def test_an_invitation_in_a_rolled_back_transaction_is_never_emailed(
+    newcomer, alice, django_capture_on_commit_callbacks
+):
+    request = RequestFactory().get("/")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RequestFailed),
+        transaction.atomic(),
+    ):
+        send_invitation(request, newcomer, invited_by=alice.user)
+        raise RequestFailed
+    assert callbacks == []
+    assert mail.outbox == []
+    assert not newcomer.invitations.exists()
 
 
 def test_new_invitation_replaces_the_unused_one(newcomer, token, alice):

@@ -4,6 +4,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.mail import mail_server_down
 
 
 def test_password_change_needs_the_old_password(pat_client, pat):
@@ -58,6 +59,20 @@ def test_reset_for_unknown_address_sends_nothing_and_looks_the_same(visitor_clie
     response = visitor_client.post(reverse("password_reset"), {"email": "nobody@x.example"})
     assert response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_reset_with_the_mail_server_down_looks_the_same_and_logs_no_address(
+    visitor_client, pat, caplog
+):
+    with mail_server_down():
+        response = visitor_client.post(reverse("password_reset"), {"email": pat.email})
+    assert response["Location"] == reverse("password_reset_done")
+    # The page after it already says to ask the clinic when nothing arrives.
+    page = visitor_client.get(response["Location"]).text
+    assert "Nothing there after a few minutes?" in page
+    assert mail.outbox == []
+    assert pat.email not in caplog.text
+    assert f"Could not send the password reset email for user {pat.user.pk}" in caplog.text
 
 
 def test_broken_reset_link_offers_a_new_one(visitor_client):

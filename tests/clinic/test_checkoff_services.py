@@ -88,10 +88,10 @@ def test_undo_is_only_for_the_same_day(plan):
     )
     with pytest.raises(ValidationError, match="only on the day"):
         undo_check_off(log, today=MONDAY + timedelta(days=1))
-    undo_check_off(log, today=MONDAY)
+    assert undo_check_off(log, today=MONDAY) is True
     assert not SessionLog.objects.exists()
-    # Undoing twice (two tabs) is harmless.
-    undo_check_off(log, today=MONDAY)
+    # Undoing twice (two tabs) is harmless, and says there was nothing to undo.
+    assert undo_check_off(log, today=MONDAY) is False
 
 
 def test_details_replace_what_was_said_and_are_checked(plan):

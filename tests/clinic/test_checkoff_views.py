@@ -238,6 +238,23 @@ def test_undo_on_the_same_day(pat_client, plan):
     assert not SessionLog.objects.exists()
 
 
+def test_undo_is_recorded_as_deleting_the_log(pat_client, pat, plan):
+    session = today_session(plan)
+    pat_client.post(url("session-check-off", session))
+    log = SessionLog.objects.get()
+    pat_client.post(url("session-undo", session))
+    trail = AuditEvent.objects.order_by("at", "pk").values_list(
+        "actor", "clinic", "action", "object_type", "object_id"
+    )
+    assert list(trail) == [
+        (pat.user.pk, pat.clinic_id, "create", "clinic.sessionlog", log.pk),
+        (pat.user.pk, pat.clinic_id, "delete", "clinic.sessionlog", log.pk),
+    ]
+    # Undoing again (a second tab) finds nothing to delete and records nothing.
+    pat_client.post(url("session-undo", session))
+    assert AuditEvent.objects.count() == 2
+
+
 def test_undo_is_refused_the_next_day(pat_client, ready_pat, routine):
     today = patient_today(ready_pat)
     plan = make_plan(

@@ -1,25 +1,32 @@
 import re
 
+import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Invitation, Membership, Patient
 from tests.conftest import make_user
+from tests.mail import mail_server_down
 
 
 def _post(client, **data):
     return client.post(reverse("patient-add"), data)
 
 
-def test_adding_a_patient_emails_an_invitation(alice_client, alice):
-    response = _post(
-        alice_client,
-        full_name="  Jo   March ",
-        email="Jo@Example.org",
-        primary_practitioner=alice.pk,
-    )
+def test_adding_a_patient_emails_an_invitation(
+    alice_client, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(
+            alice_client,
+            full_name="  Jo   March ",
+            email="Jo@Example.org",
+            primary_practitioner=alice.pk,
+        )
     patient = Patient.objects.get()
     assert response["Location"] == reverse("patient-detail", args=[patient.pk])
+    assert "We emailed them a link" in alice_client.get(response["Location"]).text
     assert (patient.full_name, patient.email, patient.clinic_id) == (
         "Jo March",
         "jo@example.org",
@@ -31,6 +38,39 @@ def test_adding_a_patient_emails_an_invitation(alice_client, alice):
     assert message.to == ["jo@example.org"]
     assert re.search(r"http://testserver/invitation/\S+/", message.body)
     assert "Alice Practitioner at Clinic A" in message.body
+
+
+# A real commit, so the email is tried before the page is answered.
+@pytest.mark.django_db(transaction=True)
+def test_mail_server_down_keeps_the_patient_and_says_so(alice_client, alice, caplog):
+    with mail_server_down():
+        response = _post(
+            alice_client,
+            full_name="Jo March",
+            email="jo@example.org",
+            primary_practitioner=alice.pk,
+        )
+    patient = Patient.objects.get()
+    assert response["Location"] == reverse("patient-detail", args=[patient.pk])
+    page = alice_client.get(response["Location"]).text
+    assert "Jo March is added and the invitation is saved, but the email" in page
+    assert "Please try “Send a new invitation” below in a few minutes." in page
+    assert "We emailed them a link" not in page
+    invitation = Invitation.objects.get(patient=patient, used_at=None)
+    assert mail.outbox == []
+    # The log names the invitation by id, never the person.
+    assert f"Could not send the email for invitation {invitation.pk}" in caplog.text
+    assert "jo@example.org" not in caplog.text
+    assert "Jo March" not in caplog.text
+
+    # Once the mail server is back, sending a new invitation gets a link out.
+    response = alice_client.post(reverse("patient-invite", args=[patient.pk]), follow=True)
+    assert "A new invitation is on its way to jo@example.org." in response.text
+    (message,) = mail.outbox
+    assert message.to == ["jo@example.org"]
+    link = re.search(r"http://testserver(/invitation/\S+/)", message.body).group(1)
+    assert Client().get(link).status_code == 200
+    assert patient.invitations.get().pk != invitation.pk
 
 
 def test_form_offers_this_clinics_practitioners_and_preselects_self(alice_client, alice, bob):

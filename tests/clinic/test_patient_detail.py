@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Invitation, Patient
 from clinic.models import ScreeningConfirmation
 from tests.clinic.factories import screen
+from tests.mail import mail_server_down
 
 
 def test_shows_account_state(alice_client, pat):
@@ -29,14 +31,36 @@ def test_pending_patient_shows_when_the_link_runs_out(alice_client, clinic_a, al
     assert "Send a new invitation" in html
 
 
-def test_resending_issues_a_fresh_link(alice_client, clinic_a, alice):
+def test_resending_issues_a_fresh_link(
+    alice_client, clinic_a, alice, django_capture_on_commit_callbacks
+):
     patient = Patient.objects.create(
         clinic=clinic_a, primary_practitioner=alice, full_name="Nell New", email="n@x.example"
     )
-    response = alice_client.post(reverse("patient-invite", args=[patient.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(reverse("patient-invite", args=[patient.pk]), follow=True)
     assert "A new invitation is on its way to n@x.example." in response.text
     assert len(mail.outbox) == 1
     assert patient.invitations.count() == 1
+
+
+# A real commit, so the email is tried before the page is answered.
+@pytest.mark.django_db(transaction=True)
+def test_resending_with_the_mail_server_down_says_so(alice_client, clinic_a, alice, caplog):
+    patient = Patient.objects.create(
+        clinic=clinic_a, primary_practitioner=alice, full_name="Nell New", email="n@x.example"
+    )
+    with mail_server_down():
+        response = alice_client.post(reverse("patient-invite", args=[patient.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("patient-detail", args=[patient.pk]), 302)]
+    assert "The new invitation is saved, but the email to n@x.example could not be sent" in (
+        response.text
+    )
+    assert "on its way" not in response.text
+    invitation = patient.invitations.get()
+    assert f"Could not send the email for invitation {invitation.pk}" in caplog.text
+    assert "n@x.example" not in caplog.text
+    assert mail.outbox == []
 
 
 def test_no_invitation_for_a_patient_who_has_an_account(alice_client, pat):

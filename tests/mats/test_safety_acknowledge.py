@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import AuditEvent
 from mats.models import SafetyAcknowledgement, StopRule
 from mats.services import (
     acknowledge_safety_version,
@@ -57,6 +58,36 @@ def test_acknowledging_records_it_and_opens_the_home_page(pat, pat_client, versi
     assert not needs_acknowledgement(pat)
     # Next, a patient who never answered the safety questions is asked them.
     assert pat_client.get(HOME_URL)["Location"] == reverse("safety-questions")
+
+
+def test_reading_the_guidance_is_recorded_by_ids_only(pat, pat_client, version_one):
+    pat_client.get(ACK_URL)
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.clinic_id, event.action) == (pat.user, pat.clinic_id, "view")
+    assert (event.object_type, event.object_id) == ("accounts.patient", pat.pk)
+    recorded = " ".join(str(value) for value in event.__dict__.values())
+    assert pat.full_name not in recorded
+    assert pat.email not in recorded
+
+
+def test_acknowledging_is_recorded_once(pat, pat_client, version_one):
+    pat_client.post(ACK_URL, {"version": "1"})
+    pat_client.post(ACK_URL, {"version": "1"})
+    acknowledgement = SafetyAcknowledgement.objects.get()
+    trail = AuditEvent.objects.values_list("actor", "clinic", "action", "object_type", "object_id")
+    assert list(trail) == [
+        (pat.user.pk, pat.clinic_id, "create", "mats.safetyacknowledgement", acknowledgement.pk)
+    ]
+
+
+def test_nothing_to_read_or_a_refused_confirmation_records_nothing(pat, pat_client, staff):
+    pat_client.get(ACK_URL)  # nothing published yet
+    make_safety_content()
+    publish_safety_version(change_note="First guidance.", published_by=staff)
+    assert pat_client.post(ACK_URL, {"version": "x"}).status_code == 400
+    assert pat_client.post(ACK_URL, {"version": "7"})["Location"] == ACK_URL
+    assert not AuditEvent.objects.exists()
+    assert not SafetyAcknowledgement.objects.exists()
 
 
 def test_acknowledging_twice_keeps_one_record(pat, pat_client, version_one):
