@@ -6,11 +6,19 @@ clinic; a visitor is not signed in.
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from accounts.models import Clinic, Membership, Patient, User
+from tests.no_skips import SkipsFailTheRun
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_configure(config):
+    # The PostgreSQL-only tests skip on SQLite; on PostgreSQL nothing may skip.
+    if connection.vendor == "postgresql":
+        config.pluginmanager.register(SkipsFailTheRun("on PostgreSQL"), "skips-fail-the-run")
 
 
 def make_user(email: str, name: str = "", **extra) -> User:
