@@ -51,10 +51,6 @@ class GateOutcome:
     def may_start(self) -> bool:
         return self.verdict is Verdict.CLEAR
 
-    @property
-    def to_clear_codes(self) -> tuple[str, ...]:
-        return tuple(entry.code for entry in self.to_clear)
-
 
 def check(
     answers: Mapping[str, bool] | None,

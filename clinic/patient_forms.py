@@ -14,7 +14,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts.models import Patient
 from clinic.models import LOG_NOTE_MAX_LENGTH, SCORE_MAX, SIDE_EFFECT_DETAILS_MAX_LENGTH, Sensation
-from clinic.text import validate_storable_text
+from clinic.text import displayable, validate_storable_text
 from clinic.usage import LogDetails
 from mats.ladder import MAX_MINUTES
 from mats.snapshots import StopRuleEntry
@@ -76,8 +76,15 @@ class _PlainLabels(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class _StorableText(forms.CharField):
+    """Free text that refuses what cannot be saved and can always be shown again."""
+
+    def prepare_value(self, value):
+        return displayable(value) if isinstance(value, str) else value
+
+
 def _text(label: str, max_length: int, **extra) -> forms.CharField:
-    field = forms.CharField(
+    field = _StorableText(
         label=label,
         required=False,
         max_length=max_length,

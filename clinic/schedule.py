@@ -55,13 +55,6 @@ class PlannedDay:
     clothing: str = ""
 
 
-@dataclass(frozen=True)
-class Totals:
-    sessions: int
-    minutes: int
-    rest_days: int
-
-
 def session_offsets(sessions_per_week: int) -> frozenset[int]:
     """Which days of a seven-day week (0-6) carry a session, spread evenly."""
     if not 1 <= sessions_per_week <= 7:
@@ -122,15 +115,6 @@ def build_schedule(stages: Sequence[Stage], start: date, end: date) -> list[Plan
             )
         )
     return days
-
-
-def totals(days: Sequence[PlannedDay]) -> Totals:
-    sessions = [d for d in days if d.is_session]
-    return Totals(
-        sessions=len(sessions),
-        minutes=sum(d.minutes for d in sessions),
-        rest_days=len(days) - len(sessions),
-    )
 
 
 def adjust(stage: Stage, **changes) -> Stage:

@@ -543,16 +543,6 @@ def extend_plan(plan: Plan, new_end: date, *, today: date | None = None) -> Plan
     return plan
 
 
-def todays_session(patient: Patient, today: date | None = None) -> PlannedSession | None:
-    """The session the patient's active plan sets for today, if any."""
-    today = today or patient_today(patient)
-    return (
-        PlannedSession.objects.filter(patient=patient, date=today, plan__status=PlanStatus.ACTIVE)
-        .select_related("plan")
-        .first()
-    )
-
-
 # --- Internals ---------------------------------------------------------------
 
 

@@ -6,7 +6,11 @@ broken clients send. Forms and models refuse both with a message a person
 can act on, so that such text is a form error and never a server error.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def validate_storable_text(value: str) -> None:
@@ -24,3 +28,12 @@ def validate_storable_text(value: str) -> None:
             "symbol that got cut off). Please remove it or type the text again.",
             code="unstorable_character",
         ) from None
+
+
+def displayable(value: str) -> str:
+    """Text refused above, made safe to show again in a UTF-8 page.
+
+    A lone surrogate cannot be encoded in the answer either, so a form that
+    shows the person their text to correct shows U+FFFD in its place.
+    """
+    return _SURROGATE.sub("\ufffd", value)

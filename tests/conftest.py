@@ -6,11 +6,26 @@ clinic; a visitor is not signed in.
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Clinic, Membership, Patient, User
+from tests.no_skips import SkipsFailTheRun
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Hypothesis fails an example that takes over 200 ms. The properties here are
+# about values, not speed, and on a shared CI machine under coverage's tracing
+# one example in thousands is slow for reasons of its own: no deadline.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
+
+
+def pytest_configure(config):
+    # The PostgreSQL-only tests skip on SQLite; on PostgreSQL nothing may skip.
+    if connection.vendor == "postgresql":
+        config.pluginmanager.register(SkipsFailTheRun("on PostgreSQL"), "skips-fail-the-run")
 
 
 def make_user(email: str, name: str = "", **extra) -> User:

@@ -23,8 +23,9 @@ def test_pages_send_a_strict_csp_with_a_fresh_nonce(pat_client):
 
 
 def test_no_inline_styles_anywhere(alice_client):
-    for url in (reverse("patient-list"), reverse("patient-add")):
+    for url, heading in ((reverse("patient-list"), "Patients"), (reverse("patient-add"), "Add")):
         html = alice_client.get(url).text
+        assert f"<h1>{heading}" in html
         assert "style=" not in html
         assert "<style" not in html
 

@@ -1,6 +1,8 @@
 """Run again on SQLite in CI: migrations are complete and the site starts."""
 
+import asyncio
 from io import StringIO
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.management import call_command
@@ -34,3 +36,47 @@ def test_sign_in_page_renders(visitor_client):
 def test_visitor_is_sent_to_sign_in(visitor_client):
     response = visitor_client.get("/")
     assert response["Location"] == "/sign-in/?next=/"
+
+
+def _wsgi_get(application, path: str) -> tuple[str, bytes]:
+    environ: dict = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    answer: list[str] = []
+    body = b"".join(application(environ, lambda status, headers: answer.append(status)))
+    return answer[0], body
+
+
+def test_the_wsgi_entry_point_serves_the_sign_in_page(db):
+    from clinic.wsgi import application
+
+    status, body = _wsgi_get(application, "/sign-in/")
+    assert status == "200 OK"
+    assert b"<h1>Sign in</h1>" in body
+
+
+def test_the_asgi_entry_point_serves_the_sign_in_page(db):
+    from clinic.asgi import application
+
+    sent: list[dict] = []
+    incoming = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict:
+        if incoming:
+            return incoming.pop()
+        await asyncio.Event().wait()  # the client stays connected until the answer
+        raise AssertionError("unreachable")
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/sign-in/",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "server": ("testserver", 80),
+    }
+    asyncio.run(application(scope, receive, send))
+    assert sent[0]["status"] == 200
+    assert b"<h1>Sign in</h1>" in b"".join(m.get("body", b"") for m in sent[1:])

@@ -82,9 +82,15 @@ def test_link_expires_after_seven_days(visitor_client, token, newcomer):
     assert newcomer.user is None
 
 
-def test_link_still_works_on_the_sixth_day(visitor_client, token):
+def test_link_still_works_on_the_sixth_day(visitor_client, token, newcomer):
     _age(token, 6)
-    assert visitor_client.get(reverse("invitation-accept", args=[token])).status_code == 200
+    response = visitor_client.get(reverse("invitation-accept", args=[token]))
+    assert response.status_code == 200
+    assert "Welcome, Nell New" in response.text
+    assert "Set password and continue" in response.text
+    assert _accept(visitor_client, token)["Location"] == reverse("patient-home")
+    newcomer.refresh_from_db()
+    assert newcomer.user.check_password(NEW_PASSWORD)
 
 
 def test_expired_link_lets_the_patient_ask_for_a_new_one(

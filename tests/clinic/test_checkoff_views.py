@@ -13,6 +13,7 @@ from clinic.models import PlanStatus, SessionLog, SideEffectReport
 from clinic.services import patient_today
 from clinic.usage import check_off
 from mats.services import acknowledge_safety_version
+from tests import lone_surrogate
 from tests.clinic.factories import make_plan, screen
 
 HOME = reverse("patient-home")
@@ -209,16 +210,26 @@ def test_bad_details_get_a_clear_error_and_change_nothing(pat_client, plan, fiel
     assert not SideEffectReport.objects.exists()
 
 
-def test_text_that_is_not_valid_utf8_never_breaks_the_page(pat_client, plan):
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_lone_surrogate_in_the_note_is_refused_kindly_and_changes_nothing(
+    pat_client, plan, headers
+):
     session = today_session(plan)
     pat_client.post(url("session-check-off", session))
-    # The bytes of a lone surrogate, which no database can store as text.
-    body = b"submission_key=6b1f4c2e-1d5a-4d39-9d3c-5b2a7f0e8a11&note=bad%ED%A0%80text"
     response = pat_client.post(
-        url("session-details", session), body, content_type="application/x-www-form-urlencoded"
+        url("session-details", session),
+        lone_surrogate.multipart(details(note=lone_surrogate.TEXT)),
+        content_type=lone_surrogate.CONTENT_TYPE,
+        **headers,
     )
-    assert response.status_code in (200, 302)
-    SessionLog.objects.get().note.encode("utf-8")
+    assert response.status_code == 200
+    assert "This contains a character that cannot be saved" in response.text
+    assert "Please remove it or type the text again." in response.text
+    # Their text comes back to correct, the broken character marked.
+    assert f"{lone_surrogate.SHOWN_AGAIN}</textarea>" in response.text
+    log = SessionLog.objects.get()
+    assert log.note == ""
+    assert not SideEffectReport.objects.exists()
 
 
 def test_details_post_after_an_undo_in_another_tab_ticks_off_again(pat_client, plan):

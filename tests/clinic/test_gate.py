@@ -48,7 +48,7 @@ def test_absolute_yes_blocks_even_when_a_question_is_new():
 def test_relative_yes_needs_a_clearance():
     outcome = check(answers("pregnancy", "bp-medicine"), ALL)
     assert outcome.verdict is Verdict.NEEDS_CLEARANCE
-    assert outcome.to_clear_codes == ("pregnancy", "bp-medicine")
+    assert outcome.to_clear == (PREGNANCY, MEDICINE)
 
 
 def test_every_relative_yes_must_be_cleared():

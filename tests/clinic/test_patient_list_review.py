@@ -2,6 +2,7 @@
 whole plan, the last session, days to the next visit, the flags in words,
 flagged patients first, and a fixed number of queries."""
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,9 @@ from tests.clinic.test_patient_review import (
     scroll_boxes,
     two_minute_session_logged_as_ten,
 )
+
+# One per listed patient: the link on their name.
+PATIENT_LINK = re.compile(r'href="/patients/\d+/"')
 
 
 def _running_plan(patient, routine, *, days_ago: int, days: int = 28):
@@ -174,7 +178,9 @@ def test_flagged_only_view_lists_just_the_flagged(
 
 
 def test_unknown_show_is_a_400(alice_client):
-    assert alice_client.get(reverse("patient-list"), {"show": "everyone"}).status_code == 400
+    response = alice_client.get(reverse("patient-list"), {"show": "everyone"})
+    assert response.status_code == 400
+    assert response.text == "That search could not be understood."
 
 
 def test_each_patient_is_judged_on_their_own_today(alice_client, pat, safety, routine, clinic_a):
@@ -204,21 +210,26 @@ def test_each_patient_is_judged_on_their_own_today(alice_client, pat, safety, ro
 # --- Queries -----------------------------------------------------------------------
 
 
-def _queries(client, **params) -> int:
+def _queries(client, **params) -> tuple[int, int]:
+    """The queries one page of the list runs, and how many patients it lists."""
     with CaptureQueriesContext(connection) as context:
-        assert client.get(reverse("patient-list"), params).status_code == 200
-    return len(context.captured_queries)
+        response = client.get(reverse("patient-list"), params)
+    assert response.status_code == 200
+    return len(context.captured_queries), len(PATIENT_LINK.findall(response.text))
 
 
 @pytest.mark.parametrize("show", ["", "attention"])
 def test_the_list_runs_the_same_queries_for_10_and_200_patients(
     alice_client, clinic_a, alice, safety, show
 ):
-    bulk_patients_with_plans(clinic_a, alice, 10, prefix="Few")
-    ten = _queries(alice_client, show=show)
-    bulk_patients_with_plans(clinic_a, alice, 190, prefix="Many")
+    # Every third session done: a low week, so each of them needs attention.
+    bulk_patients_with_plans(clinic_a, alice, 10, prefix="Few", done_every=3)
+    ten, listed = _queries(alice_client, show=show)
+    assert listed == 10
+    bulk_patients_with_plans(clinic_a, alice, 190, prefix="Many", done_every=3)
     assert Patient.objects.filter(clinic=clinic_a).count() == 200
-    two_hundred = _queries(alice_client, show=show)
+    two_hundred, listed = _queries(alice_client, show=show)
+    assert listed == 25  # the first page
     assert ten == two_hundred == 8
 
 

@@ -80,7 +80,8 @@ def test_a_finished_day_list_stops_at_the_plans_last_day(pat_client, screened_pa
     acknowledge_safety_version(screened_pat, safety)
     plan = make_plan(screened_pat, routine, days=3)
     html = pat_client.get(reverse("patient-plan")).text
-    after = plan.end_date + timedelta(days=1)
+    last, after = plan.end_date, plan.end_date + timedelta(days=1)
+    assert f"{last:%A} {last.day} {last:%B}" in html
     assert f"{after:%A} {after.day} {after:%B}" not in html
 
 

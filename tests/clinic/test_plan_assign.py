@@ -97,6 +97,7 @@ def test_htmx_routine_choice_swaps_in_the_stages_only(alice_client, screened_pat
 def test_an_unknown_routine_in_the_address_is_a_400(alice_client, screened_pat):
     response = alice_client.get(url(screened_pat), {"routine": "no-such-routine"})
     assert response.status_code == 400
+    assert response.text == "That routine could not be found."
 
 
 def test_htmx_preview_follows_the_edited_values_and_saves_nothing(

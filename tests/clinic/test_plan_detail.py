@@ -55,6 +55,24 @@ def test_resuming_an_active_plan_is_refused_kindly(alice_client, screened_pat, r
     assert "Only a paused plan can be resumed." in response.text
 
 
+def test_pausing_a_paused_plan_is_refused_kindly(alice_client, screened_pat, routine):
+    plan = make_plan(screened_pat, routine)
+    pause_plan(plan, reason="Bruising")
+    response = alice_client.post(url(plan, "plan-pause"), {"reason": "Again"}, follow=True)
+    assert "Only an active plan can be paused." in response.text
+    plan.refresh_from_db()
+    assert (plan.status, plan.pause_reason) == (PlanStatus.PAUSED, "Bruising")
+
+
+def test_a_pause_reason_that_is_too_long_is_a_field_error(alice_client, screened_pat, routine):
+    plan = make_plan(screened_pat, routine)
+    response = alice_client.post(url(plan, "plan-pause"), {"reason": "x" * 201})
+    assert response.status_code == 200
+    assert "200 characters" in response.text  # the limit, next to the field
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+
+
 def test_ending_early(alice_client, screened_pat, routine):
     plan = make_plan(screened_pat, routine, start=patient_today(screened_pat) + timedelta(days=2))
     response = alice_client.post(url(plan, "plan-end"), {"reason": "Moved away"}, follow=True)
@@ -64,6 +82,21 @@ def test_ending_early(alice_client, screened_pat, routine):
     assert plan.never_started
     assert "This plan ended before its first day" in response.text
     assert "Change this plan" not in response.text
+
+
+def test_an_ended_plan_cannot_be_ended_again_or_extended(alice_client, screened_pat, routine):
+    plan = make_plan(screened_pat, routine, days=7)
+    alice_client.post(url(plan, "plan-end"), {"reason": "Moved away"})
+    response = alice_client.post(url(plan, "plan-end"), {"reason": "Twice"}, follow=True)
+    assert "This plan has already ended." in response.text
+    new_end = plan.end_date + timedelta(days=7)
+    response = alice_client.post(
+        url(plan, "plan-extend"), {"new_end": new_end.isoformat()}, follow=True
+    )
+    assert "An ended plan cannot be extended. Assign a new plan instead." in response.text
+    plan.refresh_from_db()
+    assert (plan.status, plan.ended_reason) == (PlanStatus.ENDED, "Moved away")
+    assert plan.end_date == new_end - timedelta(days=7)
 
 
 def test_extending_to_a_new_last_day(alice_client, screened_pat, routine):
@@ -106,6 +139,15 @@ def test_clearing_a_waiting_plan_starts_it(alice_client, alice, pat, safety, rou
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
     assert plan.clearances.get().cleared_by == alice.user
+
+
+def test_clearing_a_plan_that_is_not_waiting_changes_nothing(alice_client, screened_pat, routine):
+    plan = make_plan(screened_pat, routine)
+    response = alice_client.post(
+        url(plan, "plan-clear"), {"clearance-pregnancy": "Sitting only."}, follow=True
+    )
+    assert "This plan is not waiting for a clearance." in response.text
+    assert not plan.clearances.exists()
 
 
 def test_a_waiting_plan_blocked_by_new_answers_says_why(alice_client, pat, safety, routine):

@@ -27,7 +27,6 @@ from clinic.services import (
     extend_plan,
     pause_plan,
     resume_plan,
-    todays_session,
 )
 from mats.models import Position, RoutineStage
 from tests.clinic.factories import make_plan, screen, stages_of
@@ -349,14 +348,6 @@ def test_only_an_active_plan_pauses_and_only_a_paused_one_resumes(pat, safety, r
         pause_plan(plan, today=MONDAY)
     with pytest.raises(ValidationError, match="Only a paused plan"):
         resume_plan(plan, today=MONDAY)
-
-
-def test_todays_session_comes_from_the_active_plan_only(screened_pat, routine):
-    plan = make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
-    assert todays_session(screened_pat, MONDAY).plan == plan
-    assert todays_session(screened_pat, MONDAY + timedelta(days=1)) is None  # a rest day
-    pause_plan(plan, today=MONDAY + timedelta(days=1))
-    assert todays_session(screened_pat, MONDAY) is None
 
 
 def test_an_absolute_yes_later_holds_the_active_plan(screened_pat, routine):

@@ -8,6 +8,7 @@ from clinic.models import PlanStatus, SideEffectReport
 from clinic.services import patient_today
 from clinic.usage import report_side_effect
 from mats.services import acknowledge_safety_version
+from tests import lone_surrogate
 from tests.clinic.factories import make_plan, screen
 
 NEW = reverse("side-effect-report")
@@ -104,6 +105,18 @@ def test_a_bad_report_gets_a_clear_error_and_changes_nothing(pat_client, plan, d
     response = pat_client.post(NEW, {"submission_key": KEY, **data})
     assert response.status_code == 200
     assert message in response.text
+    assert not SideEffectReport.objects.exists()
+
+
+def test_a_lone_surrogate_in_own_words_is_refused_kindly_and_changes_nothing(pat_client, plan):
+    response = pat_client.post(
+        NEW,
+        lone_surrogate.multipart({"submission_key": KEY, "details": lone_surrogate.TEXT}),
+        content_type=lone_surrogate.CONTENT_TYPE,
+    )
+    assert response.status_code == 200
+    assert "This contains a character that cannot be saved" in response.text
+    assert f"{lone_surrogate.SHOWN_AGAIN}</textarea>" in response.text
     assert not SideEffectReport.objects.exists()
 
 

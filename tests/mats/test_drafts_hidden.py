@@ -44,12 +44,18 @@ def test_unpublished_safety_edits_stay_out_of_every_page(
 
 
 def test_unpublished_safety_edits_do_not_ask_patients_again(published_then_edited, pat_client):
-    assert pat_client.get(reverse("patient-home")).status_code == 200
+    response = pat_client.get(reverse("patient-home"))
+    # Their today page, not the guidance to read again.
+    assert response.status_code == 200
+    assert "No mat plan yet" in response.text
+    assert "The safety guidance has changed" not in response.text
+    assert "DRAFT" not in response.text
 
 
 def test_api_gives_the_published_contraindications_not_the_draft(published_then_edited):
     questions = [c.question for c in published_contraindications()]
     assert "DRAFT QUESTION" not in questions
+    assert "Are you pregnant, or could you be?" in questions
 
 
 def test_safety_page_before_anything_is_published(pat_client, db):

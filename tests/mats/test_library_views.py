@@ -43,7 +43,9 @@ def test_positions_can_be_filtered_by_region(pat_client):
 
 
 def test_unknown_region_is_a_bad_request(pat_client):
-    assert pat_client.get(reverse("position-list"), {"region": "elbows"}).status_code == 400
+    response = pat_client.get(reverse("position-list"), {"region": "elbows"})
+    assert response.status_code == 400
+    assert response.text == "That body region is not one we know."
 
 
 def test_routine_shows_each_stage(alice_client):

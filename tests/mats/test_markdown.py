@@ -44,6 +44,7 @@ def test_script_tags_never_render():
     html = render_markdown("Hello <script>alert(1)</script>")
     assert_nothing_unsafe(html)
     assert "<script" not in html
+    assert "Hello" in html
 
 
 @pytest.mark.parametrize(

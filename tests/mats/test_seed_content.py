@@ -1,11 +1,13 @@
 """seed_content fills a fresh install and can run on every start."""
 
+import html
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from mats import seed as seed_data
 from mats.markdown import markdown_problems
 from mats.models import (
     Contraindication,
@@ -134,16 +136,38 @@ def test_fresh_install_asks_patients_to_acknowledge(pat, pat_client):
     assert pat_client.get(reverse("patient-home"))["Location"] == reverse("safety-acknowledge")
 
 
-def test_seeded_pages_render_for_a_patient(pat_client):
+def _page(client, name: str, *args: str) -> str:
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200, name
+    return html.unescape(response.text)
+
+
+def test_seeded_pages_show_the_content_to_a_patient(pat_client):
     seed()
-    for name, args in [
-        ("library", []),
-        ("guidance-page", ["how-to-use-the-mat"]),
-        ("position-list", []),
-        ("routine-list", []),
-        ("routine-detail", ["feet-and-sitting-first"]),
-        ("evidence", []),
-        ("safety", []),
-        ("safety-acknowledge", []),
-    ]:
-        assert pat_client.get(reverse(name, args=args)).status_code == 200, name
+    library = _page(pat_client, "library")
+    for page in seed_data.GUIDANCE_PAGES:
+        assert page["title"] in library
+    guide = _page(pat_client, "guidance-page", "how-to-use-the-mat")
+    assert "<h1>How to use the mat</h1>" in guide
+    assert "<h2>Before you start</h2>" in guide  # the Markdown body, rendered
+    positions = _page(pat_client, "position-list")
+    for position in seed_data.POSITIONS:
+        assert position["name"] in positions
+    routines = _page(pat_client, "routine-list")
+    for routine in seed_data.ROUTINES:
+        assert routine["name"] in routines
+    feet_first = _page(pat_client, "routine-detail", "feet-and-sitting-first")
+    assert "<h1>Feet and sitting first</h1>" in feet_first
+    assert seed_data.FEET in feet_first and seed_data.SITTING in feet_first
+    evidence = _page(pat_client, "evidence")
+    for summary in seed_data.EVIDENCE:
+        assert summary["short_name"] in evidence
+    for name in ("safety", "safety-acknowledge"):
+        safety = _page(pat_client, name)
+        assert "Part of your care, not a replacement" in safety
+        for contraindication in seed_data.CONTRAINDICATIONS:
+            question = contraindication["screening_question"]
+            assert question in safety, (name, question)
+        for rule in seed_data.STOP_RULES:
+            assert rule["symptom"] in safety, (name, rule["symptom"])
+    assert "I have read this" in safety
