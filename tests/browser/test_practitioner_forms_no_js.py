@@ -186,9 +186,13 @@ def test_recording_a_visit_and_the_safety_answers_in_clinic(
         "article", has=page.get_by_role("heading", name="Safety questions")
     )
     expect(safety_questions).to_contain_text("Answered yes to:")
-    expect(safety_questions.get_by_role("listitem")).to_have_text(
+    # The latest answers, then the same screening as the one row of the history.
+    expect(safety_questions.locator("p + ul").get_by_role("listitem")).to_have_text(
         ["Are you pregnant, or could you be?"]
     )
+    history = safety_questions.get_by_role("table", name="Every time they answered")
+    expect(history.locator("tbody tr")).to_have_count(1)
+    expect(history.locator("tbody tr")).to_contain_text("Are you pregnant, or could you be?")
     assert pat.screenings.get().answer_map() == {"pregnancy": True, "open-wounds": False}
 
 
