@@ -35,7 +35,11 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "mats",
-    "clinic",
+    "clinic.visits",
+    "clinic.plans",
+    "clinic.usage",
+    "clinic.review",
+    "clinic.patients",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,9 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Clinic, Membership, Patient, User
+from mats.services import publish_safety_version
+from tests.factories import screen
+from tests.mats.factories import make_routine, make_safety_content
 from tests.no_skips import SkipsFailTheRun
 
 PASSWORD = "correct-horse-battery-staple"
@@ -112,3 +115,24 @@ def staff_client(staff) -> Client:
 @pytest.fixture
 def visitor_client(db) -> Client:
     return Client()
+
+
+@pytest.fixture
+def safety(staff):
+    """Version 1 with one relative ("pregnancy") and one absolute
+    ("open-wounds") contraindication."""
+    make_safety_content()
+    return publish_safety_version(change_note="First.", published_by=staff)
+
+
+@pytest.fixture
+def routine(db):
+    """Published, two stages: week 1, then week 2 onwards; 5-10 minutes, 3 a week."""
+    return make_routine("gentle")
+
+
+@pytest.fixture
+def screened_pat(pat, safety):
+    """Pat, with a screening that raised nothing."""
+    screen(pat)
+    return pat

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.clock import patient_today
 from accounts.models import Invitation, Patient
-from clinic.services import patient_today
-from clinic.usage import check_off, report_side_effect
+from clinic.usage.services import check_off, report_side_effect
 from mats.models import SafetySection
 from mats.services import acknowledge_safety_version, publish_safety_version
-from tests.clinic.factories import make_plan, screen
+from tests.factories import make_plan, screen
 from tests.html_forms import post_forms_in
 from tests.mats.factories import make_routine, make_safety_content
 

@@ -51,7 +51,7 @@ def test_lost_database_answers_503_with_a_plain_page(pat):
     client = Client(raise_request_exception=False)
     client.force_login(pat.user)
     with (
-        mock.patch("clinic.patient_views.own_patient_record", side_effect=OperationalError("gone")),
+        mock.patch("clinic.usage.views.own_patient_record", side_effect=OperationalError("gone")),
         mock.patch("django.conf.settings.DEBUG", False),
     ):
         response = client.get(reverse("patient-home"))
@@ -67,7 +67,7 @@ def test_other_errors_answer_500_without_details(pat):
     client = Client(raise_request_exception=False)
     client.force_login(pat.user)
     with mock.patch(
-        "clinic.patient_views.own_patient_record", side_effect=ValueError("secret detail")
+        "clinic.usage.views.own_patient_record", side_effect=ValueError("secret detail")
     ):
         response = client.get(reverse("patient-home"))
     assert response.status_code == 500

@@ -15,12 +15,12 @@ from uuid import uuid4
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.clock import patient_today
 from accounts.models import Invitation, Patient
-from clinic.services import patient_today
-from clinic.usage import report_side_effect
+from clinic.usage.services import report_side_effect
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
-from tests.clinic.factories import make_plan, screen
+from tests.factories import make_plan, screen
 from tests.mats.factories import make_routine, make_safety_content
 
 LOGIN = "login"

@@ -6,10 +6,10 @@ stands in for the real minutes."""
 import pytest
 from playwright.sync_api import expect
 
-from clinic.models import SessionLog
-from clinic.services import patient_today
+from accounts.clock import patient_today
+from clinic.usage.models import SessionLog
 from mats.services import acknowledge_safety_version, publish_safety_version
-from tests.clinic.factories import make_plan, screen
+from tests.factories import make_plan, screen
 from tests.mats.factories import make_routine, make_safety_content
 
 PHONE = {"width": 390, "height": 844}

@@ -8,9 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Invitation, Patient
-from clinic.models import PlanStatus, SessionLog, SideEffectReport
+from clinic.plans.models import PlanStatus
+from clinic.usage.models import SessionLog, SideEffectReport
 from mats.services import publish_safety_version
-from tests.clinic.factories import make_plan
+from tests.factories import make_plan
 from tests.mats.factories import make_routine, make_safety_content
 
 PHONE = {"width": 390, "height": 844}

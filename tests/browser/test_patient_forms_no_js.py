@@ -10,13 +10,13 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.clock import patient_today
 from accounts.models import Invitation, Patient
-from clinic.models import SessionLog, SideEffectReport
-from clinic.services import patient_today
-from clinic.usage import check_off
+from clinic.usage.models import SessionLog, SideEffectReport
+from clinic.usage.services import check_off
 from mats.services import acknowledge_safety_version, publish_safety_version
-from tests.clinic.factories import make_plan, screen
 from tests.conftest import PASSWORD
+from tests.factories import make_plan, screen
 from tests.mats.factories import make_routine, make_safety_content
 
 pytestmark = pytest.mark.browser

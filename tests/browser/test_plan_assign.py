@@ -12,10 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Patient
-from clinic.models import Plan, PlanStatus
-from clinic.schedule import adjust, build_schedule
+from clinic.plans.models import Plan, PlanStatus
+from clinic.plans.schedule import adjust, build_schedule
 from mats.services import acknowledge_safety_version, current_safety_version
-from tests.clinic.factories import screen, stages_of
+from tests.factories import screen, stages_of
 
 
 def _day(value) -> str:

@@ -13,14 +13,16 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.clock import patient_today
 from accounts.models import Patient
-from clinic.models import Appointment, Feedback, Plan, PlanStatus, SideEffectReport
-from clinic.services import patient_today
-from clinic.usage import LogDetails, check_off, report_side_effect, save_details
+from clinic.plans.models import Plan, PlanStatus
+from clinic.usage.models import Feedback, SideEffectReport
+from clinic.usage.services import LogDetails, check_off, report_side_effect, save_details
+from clinic.visits.models import Appointment
 from mats.models import Contraindication
 from mats.services import acknowledge_safety_version, publish_safety_version
-from tests.clinic.factories import make_plan, screen
 from tests.conftest import PASSWORD
+from tests.factories import make_plan, screen
 from tests.mats.factories import make_position, make_routine, make_safety_content
 
 pytestmark = pytest.mark.browser

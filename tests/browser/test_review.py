@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from accounts.models import Patient
 from mats.services import acknowledge_safety_version, publish_safety_version
-from tests.clinic.factories import screen
-from tests.clinic.test_patient_review import _plan, _report, _tick
+from tests.factories import screen
 from tests.mats.factories import make_routine, make_safety_content
+from tests.review.test_patient_review import _plan, _report, _tick
 
 LAPTOP = {"width": 1280, "height": 800}
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?!s)")

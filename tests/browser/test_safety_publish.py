@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from mats.permissions import sync_content_editors
 from mats.services import acknowledge_safety_version, publish_safety_version
-from tests.clinic.factories import screen
 from tests.conftest import PASSWORD, make_user
+from tests.factories import screen
 from tests.mats.factories import make_safety_content
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from mats.models import EvidenceSummary, GuidancePage
 from mats.services import publish_safety_version, published_contraindications
-from tests.clinic.factories import screen
+from tests.factories import screen
 from tests.mats.factories import make_position, make_routine, make_safety_content
 
 

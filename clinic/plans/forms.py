@@ -1,0 +1,305 @@
+"""Forms for assigning and changing a plan, clearing it and screening in clinic.
+
+The forms give the friendly messages; ``clinic.services`` checks the same
+rules again under a lock, and the database constraints are the backstop.
+"""
+
+from collections.abc import Sequence
+
+from django import forms
+
+from accounts.models import Patient
+from clinic.plans.models import NOTE_FOR_PATIENT_MAX_LENGTH, REASON_MAX_LENGTH
+from clinic.plans.schedule import Stage
+from clinic.plans.services import plan_date_problems
+from mats.ladder import MAX_MINUTES, MAX_SESSIONS_PER_WEEK
+from mats.models import Clothing, Position, RoutineStage, RoutineTemplate, Surface
+from mats.services import published_positions, published_routine_templates
+from mats.snapshots import ContraindicationEntry
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+DATE_ERRORS = {
+    "required": "Enter a date.",
+    "invalid": "Enter a date, for example 21/11/2026.",
+}
+
+
+class RoutineChoiceForm(forms.Form):
+    """Which routine the assignment page starts from (its query string)."""
+
+    routine = forms.ModelChoiceField(
+        label="Routine",
+        queryset=RoutineTemplate.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Choose a routine",
+        error_messages={
+            "invalid_choice": "That routine is not published. Choose one from the list."
+        },
+    )
+
+    def __init__(self, *args, swap_url: str = "", **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        # The plan form has a (hidden) "routine" field too: keep the ids apart.
+        kwargs.setdefault("auto_id", "choose_%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["routine"]
+        field.queryset = published_routine_templates()
+        if swap_url:
+            # With JavaScript, choosing swaps in the routine's stages at once;
+            # without it, the "Use this routine" button reloads the page.
+            field.widget.attrs.update(
+                {
+                    "hx-get": swap_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#stages",
+                    "hx-swap": "outerHTML",
+                    "hx-push-url": "true",
+                }
+            )
+
+
+class PlanForm(forms.Form):
+    routine = forms.ModelChoiceField(
+        label="Routine",
+        queryset=RoutineTemplate.objects.none(),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose a routine first.",
+            "invalid_choice": "That routine is no longer published. Choose another routine.",
+        },
+    )
+    start_date = forms.DateField(
+        label="First day", widget=_date_input(), error_messages=DATE_ERRORS
+    )
+    end_date = forms.DateField(
+        label="Last day",
+        widget=_date_input(),
+        error_messages=DATE_ERRORS,
+        help_text="Usually the day before the next visit. At most 26 weeks after the first day.",
+    )
+    note_for_patient = forms.CharField(
+        label="Note for the patient",
+        required=False,
+        max_length=NOTE_FOR_PATIENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown with their plan. Plain words, for example what to focus on.",
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, patient: Patient, today, replacing=None, **kwargs):
+        self.patient, self.today, self.replacing = patient, today, replacing
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["routine"].queryset = published_routine_templates()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end:
+            problems = plan_date_problems(
+                self.patient, start, end, today=self.today, replacing=self.replacing
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return cleaned
+
+
+def _bounded(label: str, high: int, noun: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=high,
+        error_messages={
+            "required": f"Enter the {noun}.",
+            "invalid": "Enter a whole number.",
+            "min_value": f"At least 1, at most {high}.",
+            "max_value": f"At most {high}: that is the safe upper bound.",
+        },
+        widget=forms.NumberInput(attrs={"min": 1, "max": high, "inputmode": "numeric"}),
+    )
+
+
+class StageForm(forms.Form):
+    """One stage of the chosen routine, as the practitioner prescribes it."""
+
+    minutes_min = _bounded("Shortest session (minutes)", MAX_MINUTES, "shortest session")
+    minutes_max = _bounded("Longest session (minutes)", MAX_MINUTES, "longest session")
+    sessions_per_week = _bounded("Sessions a week", MAX_SESSIONS_PER_WEEK, "sessions a week")
+    positions = forms.ModelMultipleChoiceField(
+        label="Positions",
+        queryset=Position.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one position.",
+            "invalid_choice": "Choose positions from the list.",
+            "invalid_pk_value": "Choose positions from the list.",
+        },
+    )
+    surface = forms.ChoiceField(label="Surface under the mat", choices=Surface.choices)
+    clothing = forms.ChoiceField(label="Clothing layer", choices=Clothing.choices)
+
+    def __init__(self, *args, template_stage: RoutineStage, positions, **kwargs):
+        self.template_stage = template_stage
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["positions"].queryset = positions
+        low, high = template_stage.minutes_min, template_stage.minutes_max
+        help_texts = {
+            "minutes_min": f"1 to {MAX_MINUTES}; the routine suggests {low} to {high}.",
+            "minutes_max": f"Up to {MAX_MINUTES}, not below the shortest.",
+            "sessions_per_week": f"1 to {MAX_SESSIONS_PER_WEEK}; the routine suggests "
+            f"{template_stage.sessions_per_week}.",
+        }
+        for name, text in help_texts.items():
+            self.fields[name].help_text = text
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("minutes_min"), cleaned.get("minutes_max")
+        if low and high and high < low:
+            self.add_error(
+                "minutes_max",
+                f"The longest session ({high} min) cannot be shorter than "
+                f"the shortest ({low} min).",
+            )
+        return cleaned
+
+    def as_stage(self) -> Stage:
+        data, stage = self.cleaned_data, self.template_stage
+        return Stage(
+            week_from=stage.week_from,
+            week_to=stage.week_to,
+            minutes_min=data["minutes_min"],
+            minutes_max=data["minutes_max"],
+            sessions_per_week=data["sessions_per_week"],
+            positions=tuple(position.name for position in data["positions"]),
+            surface=data["surface"],
+            clothing=data["clothing"],
+            goal=stage.goal,
+        )
+
+
+def stage_initial(stage: RoutineStage) -> dict:
+    return {
+        "minutes_min": stage.minutes_min,
+        "minutes_max": stage.minutes_max,
+        "sessions_per_week": stage.sessions_per_week,
+        "positions": [position.pk for position in stage.positions.all()],
+        "surface": stage.surface,
+        "clothing": stage.clothing,
+    }
+
+
+class BaseStageFormSet(forms.BaseFormSet):
+    """One form per stage of the chosen routine: the routine decides how many
+    stages there are and their weeks, never the posted data."""
+
+    def __init__(self, *args, template_stages: Sequence[RoutineStage], **kwargs):
+        self.template_stages = list(template_stages)
+        self.positions = published_positions()
+        kwargs.setdefault("initial", [stage_initial(stage) for stage in self.template_stages])
+        kwargs.setdefault("prefix", "stage")
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self) -> int:
+        return len(self.template_stages)
+
+    def initial_form_count(self) -> int:
+        return len(self.template_stages)
+
+    def get_form_kwargs(self, index):
+        return {"template_stage": self.template_stages[index], "positions": self.positions}
+
+    def as_stages(self) -> list[Stage]:
+        return [form.as_stage() for form in self.forms]
+
+
+StageFormSet = forms.formset_factory(StageForm, formset=BaseStageFormSet, extra=0)
+
+
+class ClearanceForm(forms.Form):
+    """A reason for each relative contraindication the patient said yes to."""
+
+    def __init__(self, *args, entries: Sequence[ContraindicationEntry], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", "clearance")
+        super().__init__(*args, **kwargs)
+        self.entries = list(entries)
+        for entry in self.entries:
+            self.fields[entry.code] = forms.CharField(
+                label=f"Why the mat suits this patient despite “{entry.name}”",
+                max_length=REASON_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=entry.explanation,
+                error_messages={
+                    "required": "Give your reason for clearing this, or do not assign the plan."
+                },
+            )
+
+    def reasons(self) -> dict[str, str]:
+        return dict(self.cleaned_data) if self.is_bound and self.is_valid() else {}
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ScreeningForm(forms.Form):
+    """The current safety questions, answered by the patient in clinic."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, entries: Sequence[ContraindicationEntry], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.entries = list(entries)
+        for entry in self.entries:
+            self.fields[f"answer_{entry.code}"] = forms.TypedChoiceField(
+                label=entry.question,
+                choices=YES_NO,
+                coerce=lambda value: value == "yes",
+                widget=forms.RadioSelect,
+                help_text=entry.name,
+                error_messages={"required": "Choose yes or no."},
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {entry.code: self.cleaned_data[f"answer_{entry.code}"] for entry in self.entries}
+
+
+class _PlainLabels(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PauseForm(_PlainLabels):
+    reason = forms.CharField(
+        label="Why pause (optional)",
+        required=False,
+        max_length=200,
+        help_text="For the clinic's records.",
+    )
+
+
+class EndForm(_PlainLabels):
+    reason = forms.CharField(
+        label="Why end it now (optional)",
+        required=False,
+        max_length=200,
+        help_text="For the clinic's records.",
+    )
+
+
+class ExtendForm(_PlainLabels):
+    new_end = forms.DateField(
+        label="New last day",
+        widget=_date_input(),
+        error_messages=DATE_ERRORS,
+        help_text="For example the day before a newly booked visit.",
+    )

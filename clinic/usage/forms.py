@@ -1,0 +1,227 @@
+"""Forms the patient fills in on their phone: ticking a session off, how it
+went, side effects, and their time zone.
+
+The forms give the friendly messages; the services and the database check
+the rules that matter again.
+"""
+
+import zoneinfo
+from collections.abc import Sequence
+from functools import cache
+
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+
+from accounts.models import Patient
+from accounts.text import displayable, validate_storable_text
+from clinic.usage.models import (
+    LOG_NOTE_MAX_LENGTH,
+    SCORE_MAX,
+    SIDE_EFFECT_DETAILS_MAX_LENGTH,
+    Sensation,
+)
+from clinic.usage.services import LogDetails
+from mats.ladder import MAX_MINUTES
+from mats.snapshots import StopRuleEntry
+
+# The zones a person would pick from: "Region/City", plus UTC. The old
+# aliases ("GB", "US/Eastern", "EST5EDT") name the same clocks again.
+_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+@cache
+def zone_choices() -> tuple[tuple[str, str], ...]:
+    names = sorted(
+        name for name in zoneinfo.available_timezones() if name.split("/")[0] in _REGIONS
+    )
+    return (("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names))
+
+
+class TimeZoneForm(forms.ModelForm):
+    """Which zone the patient's "today" follows."""
+
+    class Meta:
+        model = Patient
+        fields = ["time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        clinic_zone = self.instance.clinic.time_zone
+        self.fields["time_zone"] = forms.ChoiceField(
+            label="Your time zone",
+            required=False,
+            choices=[("", f"The clinic's ({clinic_zone.replace('_', ' ')})"), *zone_choices()],
+            help_text="Your sessions follow your calendar: “today” starts at midnight "
+            "in this zone. Change it if you travel.",
+            error_messages={"invalid_choice": "Choose a time zone from the list."},
+        )
+
+
+STALE_FORM = {
+    "required": "This form is out of date. Reload the page and try again.",
+    "invalid": "This form is out of date. Reload the page and try again.",
+}
+
+
+class _PlainLabels(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class _StorableText(forms.CharField):
+    """Free text that refuses what cannot be saved and can always be shown again."""
+
+    def prepare_value(self, value):
+        return displayable(value) if isinstance(value, str) else value
+
+
+def _text(label: str, max_length: int, **extra) -> forms.CharField:
+    field = _StorableText(
+        label=label,
+        required=False,
+        max_length=max_length,
+        error_messages={
+            "max_length": f"Please keep it to {max_length} characters or fewer "
+            "(it has %(show_value)d)."
+        },
+        **extra,
+    )
+    # Django's own NUL check has a terse message; ours says what to do.
+    field.validators = [
+        validator
+        for validator in field.validators
+        if not isinstance(validator, ProhibitNullCharactersValidator)
+    ] + [validate_storable_text]
+    return field
+
+
+def _minutes() -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Minutes you did",
+        required=False,
+        min_value=1,
+        max_value=MAX_MINUTES,
+        error_messages={
+            "invalid": "Enter the minutes as a whole number, for example 10.",
+            "min_value": "Enter at least 1 minute, or leave it empty.",
+            "max_value": f"Enter at most {MAX_MINUTES} minutes.",
+        },
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_MINUTES, "inputmode": "numeric"}),
+    )
+
+
+def _score(label: str, low: str, high: str) -> forms.TypedChoiceField:
+    choices = [("", "Not scored")]
+    for value in range(SCORE_MAX + 1):
+        words = {0: f" ({low})", SCORE_MAX: f" ({high})"}.get(value, "")
+        choices.append((str(value), f"{value}{words}"))
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": f"Choose a number from 0 to {SCORE_MAX}."},
+    )
+
+
+class CheckOffForm(_PlainLabels):
+    """One tap needs nothing; the timer page also sends the minutes done."""
+
+    minutes_done = _minutes()
+
+
+class LogDetailsForm(_PlainLabels):
+    """How the session went, and any side effects: every part optional."""
+
+    minutes_done = _minutes()
+    pain_before = _score("Pain before the session", "no pain", "worst pain imaginable")
+    pain_after = _score("Pain after the session", "no pain", "worst pain imaginable")
+    relaxation = _score("How relaxed you felt", "not at all", "completely")
+    sensations = forms.MultipleChoiceField(
+        label="How it felt",
+        required=False,
+        choices=Sensation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose how it felt from the list."},
+    )
+    side_effects = forms.MultipleChoiceField(
+        label="Did you notice any of these?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any that apply. You will see at once what to do.",
+        error_messages={"invalid_choice": "Choose signs from the list."},
+    )
+    side_effect_details = _text(
+        "Anything else you noticed",
+        SIDE_EFFECT_DETAILS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example a mark on the skin that is still there. Your practitioner reads it.",
+    )
+    note = _text(
+        "A note for yourself and your practitioner",
+        LOG_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE_FORM)
+
+    def __init__(self, *args, stop_rules: Sequence[StopRuleEntry], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side_effects"].choices = [(rule.code, rule.symptom) for rule in stop_rules]
+
+    def details(self) -> LogDetails:
+        data = self.cleaned_data
+        return LogDetails(
+            minutes_done=data["minutes_done"],
+            pain_before=data["pain_before"],
+            pain_after=data["pain_after"],
+            relaxation=data["relaxation"],
+            sensations=tuple(data["sensations"]),
+            note=data["note"],
+        )
+
+    @property
+    def reports_side_effects(self) -> bool:
+        return bool(self.cleaned_data["side_effects"] or self.cleaned_data["side_effect_details"])
+
+
+class SideEffectForm(_PlainLabels):
+    """A side effect on its own, for example one noticed the next morning."""
+
+    side_effects = forms.MultipleChoiceField(
+        label="What did you notice?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any that apply.",
+        error_messages={"invalid_choice": "Choose signs from the list."},
+    )
+    details = _text(
+        "In your own words",
+        SIDE_EFFECT_DETAILS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="When it started, where, and whether it is still there.",
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE_FORM)
+
+    def __init__(self, *args, stop_rules: Sequence[StopRuleEntry], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side_effects"].choices = [(rule.code, rule.symptom) for rule in stop_rules]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("side_effects") or cleaned.get("details")):
+            raise forms.ValidationError("Tick what you noticed, or describe it in your own words.")
+        return cleaned

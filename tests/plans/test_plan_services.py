@@ -1,0 +1,481 @@
+"""A plan's life in the service layer: assign, activate, replace, pause,
+resume, extend and end, never rewriting a past session."""
+
+from datetime import date, timedelta
+from uuid import uuid4
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from clinic.plans.models import (
+    Clearance,
+    Plan,
+    PlannedSession,
+    PlanStatus,
+    ScreeningAnswer,
+    ScreeningConfirmation,
+)
+from clinic.plans.schedule import adjust, build_schedule
+from clinic.plans.services import (
+    GateRefused,
+    activate_waiting_plans,
+    assign_plan,
+    clear_waiting_plan,
+    confirm_withdrawal,
+    end_plan_early,
+    extend_plan,
+    pause_plan,
+    resume_plan,
+)
+from mats.models import Position, RoutineStage
+from tests.factories import make_plan, screen, stages_of
+
+MONDAY = date(2026, 3, 2)
+
+
+def snapshot(plan: Plan) -> list[tuple]:
+    return list(
+        plan.sessions.order_by("date").values_list(
+            "pk", "date", "week", "stage_order", "minutes", "position", "surface", "clothing"
+        )
+    )
+
+
+def test_a_clean_screening_gives_an_active_plan_with_its_sessions(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, days=14, today=MONDAY)
+    assert plan.status == PlanStatus.ACTIVE
+    expected = [d.day for d in build_schedule(stages_of(routine), MONDAY, MONDAY + timedelta(13))]
+    assert [s.date for s in plan.sessions.all()] == [
+        d for d in expected if d in {s.date for s in plan.sessions.all()}
+    ]
+    assert plan.sessions.count() == 6  # 3 a week for two weeks
+    assert plan.screening is not None
+
+
+def test_sessions_are_exactly_the_schedules_session_days(screened_pat, routine):
+    stages = stages_of(routine)
+    plan = make_plan(screened_pat, routine, start=MONDAY, days=20, today=MONDAY)
+    schedule = build_schedule(stages, MONDAY, MONDAY + timedelta(days=19))
+    assert [(s.date, s.minutes, s.position) for s in plan.sessions.all()] == [
+        (d.day, d.minutes, d.position) for d in schedule if d.is_session
+    ]
+
+
+def test_no_screening_saves_the_plan_as_waiting_without_sessions(pat, safety, routine):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    assert plan.status == PlanStatus.WAITING
+    assert plan.sessions.count() == 0
+
+
+def test_waiting_plan_becomes_active_on_a_clean_screening(pat, safety, routine):
+    plan = make_plan(pat, routine, days=14)  # from today
+    screen(pat)  # records the answers and calls activate_waiting_plans
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    assert plan.sessions.count() == 6
+
+
+def test_waiting_plan_activated_late_only_gets_sessions_from_that_day(pat, safety, routine):
+    plan = make_plan(pat, routine, start=MONDAY, days=14, today=MONDAY)
+    screen(pat)
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.WAITING)
+    PlannedSession.objects.all().delete()
+    activate_waiting_plans(pat, today=MONDAY + timedelta(days=7))
+    assert {s.date for s in plan.sessions.all()} == {
+        MONDAY + timedelta(days=7),
+        MONDAY + timedelta(days=9),
+        MONDAY + timedelta(days=11),
+    }
+
+
+def test_waiting_plan_stays_waiting_on_an_absolute_yes(pat, safety, routine):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["open-wounds"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING
+    assert plan.sessions.count() == 0
+
+
+def test_waiting_plan_with_a_relative_yes_starts_once_cleared(pat, safety, routine, alice):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["pregnancy"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING
+    with pytest.raises(GateRefused):
+        clear_waiting_plan(plan, {"pregnancy": "  "}, cleared_by=alice.user, today=MONDAY)
+    started = clear_waiting_plan(
+        plan, {"pregnancy": "Second trimester, sitting only."}, cleared_by=alice.user, today=MONDAY
+    )
+    assert started == plan
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    clearance = plan.clearances.get()
+    assert (clearance.code, clearance.cleared_by, clearance.safety_version_number) == (
+        "pregnancy",
+        alice.user,
+        safety.number,
+    )
+
+
+def test_absolute_yes_refuses_to_assign(pat, safety, routine):
+    screen(pat, yes=["open-wounds"])
+    with pytest.raises(GateRefused) as refused:
+        make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    assert [entry.name for entry in refused.value.outcome.blocking] == ["Open wounds"]
+    assert Plan.objects.count() == 0
+
+
+def test_relative_yes_needs_a_reason_and_keeps_who_when_and_version(pat, safety, routine, alice):
+    screen(pat, yes=["pregnancy"])
+    with pytest.raises(GateRefused):
+        make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    plan = make_plan(
+        pat,
+        routine,
+        start=MONDAY,
+        today=MONDAY,
+        clearances={"pregnancy": "Sitting positions only."},
+        created_by=alice.user,
+    )
+    assert plan.status == PlanStatus.ACTIVE
+    clearance = Clearance.objects.get()
+    assert clearance.plan == plan
+    assert clearance.reason == "Sitting positions only."
+    assert clearance.cleared_by == alice.user
+    assert clearance.safety_version_number == safety.number
+    assert clearance.cleared_at is not None
+
+
+def test_a_new_plan_ends_the_current_one_the_day_before(screened_pat, routine):
+    first = make_plan(screened_pat, routine, start=MONDAY, days=28, today=MONDAY)
+    before = [s for s in snapshot(first) if s[1] < MONDAY + timedelta(days=10)]
+    second = make_plan(
+        screened_pat, routine, start=MONDAY + timedelta(days=10), today=MONDAY + timedelta(days=9)
+    )
+    first.refresh_from_db()
+    assert first.status == PlanStatus.ENDED
+    assert first.ended_on == MONDAY + timedelta(days=9)
+    assert first.end_date == MONDAY + timedelta(days=27)  # what was prescribed stays visible
+    assert snapshot(first) == before  # earlier sessions untouched, same rows
+    assert second.status == PlanStatus.ACTIVE
+    assert Plan.objects.current().get() == second
+
+
+def test_replacing_a_plan_that_has_not_started_withdraws_it(screened_pat, routine):
+    tomorrow = MONDAY + timedelta(days=1)
+    first = make_plan(screened_pat, routine, start=tomorrow, today=MONDAY)
+    second = make_plan(screened_pat, routine, start=tomorrow, today=MONDAY)
+    first.refresh_from_db()
+    assert first.status == PlanStatus.ENDED
+    assert first.never_started
+    assert first.sessions.count() == 0
+    assert second.sessions.count() > 0
+
+
+def test_at_most_one_current_plan_per_patient(pat, safety, routine):
+    make_plan(pat, routine, start=MONDAY, today=MONDAY)  # waiting
+    make_plan(pat, routine, start=MONDAY + timedelta(days=3), today=MONDAY)
+    assert Plan.objects.current().count() == 1
+
+
+def test_a_plan_overlapping_an_earlier_one_still_in_force_is_refused(screened_pat, routine):
+    make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
+    # Replaced from day 10: the first plan runs until day 9.
+    make_plan(screened_pat, routine, start=MONDAY + timedelta(days=10), today=MONDAY)
+    # A third from day 5 would overlap the first plan's days 5 to 9.
+    with pytest.raises(ValidationError) as error:
+        make_plan(screened_pat, routine, start=MONDAY + timedelta(days=5), today=MONDAY)
+    assert "overlap" in error.value.message_dict["start_date"][0]
+    assert Plan.objects.count() == 2
+
+
+def test_the_same_submission_key_makes_one_plan(screened_pat, routine):
+    key = uuid4()
+    kwargs = {
+        "patient": screened_pat,
+        "template": routine,
+        "stages": stages_of(routine),
+        "start_date": MONDAY,
+        "end_date": MONDAY + timedelta(days=13),
+        "note_for_patient": "",
+        "created_by": None,
+        "submission_key": key,
+        "today": MONDAY,
+    }
+    first, created = assign_plan(**kwargs)
+    again, created_again = assign_plan(**kwargs)
+    assert (created, created_again) == (True, False)
+    assert again == first
+    assert Plan.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field", "words"),
+    [
+        (MONDAY, MONDAY - timedelta(days=1), "end_date", "on or after the first day"),
+        (MONDAY, MONDAY + timedelta(days=182), "end_date", "at most 26 weeks"),
+        (MONDAY - timedelta(days=1), MONDAY + timedelta(days=5), "start_date", "in the past"),
+    ],
+)
+def test_bad_dates_are_refused_by_field(screened_pat, routine, start, end, field, words):
+    with pytest.raises(ValidationError) as error:
+        assign_plan(
+            patient=screened_pat,
+            template=routine,
+            stages=stages_of(routine),
+            start_date=start,
+            end_date=end,
+            note_for_patient="",
+            created_by=None,
+            submission_key=uuid4(),
+            today=MONDAY,
+        )
+    assert words in error.value.message_dict[field][0]
+    assert Plan.objects.count() == 0
+
+
+def test_twenty_six_weeks_exactly_is_allowed(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, days=182, today=MONDAY)
+    assert plan.length_in_days == 182
+
+
+def test_stages_outside_the_safe_bounds_are_refused(screened_pat, routine):
+    stages = stages_of(routine)
+    for bad in (
+        adjust(stages[0], minutes_max=91),
+        adjust(stages[0], minutes_min=0),
+        adjust(stages[0], minutes_min=20, minutes_max=10),
+        adjust(stages[0], sessions_per_week=8),
+        adjust(stages[0], positions=()),
+    ):
+        with pytest.raises(ValidationError):
+            make_plan(screened_pat, routine, stages=[bad, stages[1]], today=MONDAY, start=MONDAY)
+    assert Plan.objects.count() == 0
+
+
+def test_editing_the_template_later_changes_nothing_in_the_plan(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
+    stages_before = list(plan.stages.values())
+    sessions_before = snapshot(plan)
+    RoutineStage.objects.filter(template=routine).update(minutes_min=30, minutes_max=60)
+    Position.objects.update(name="Renamed position")
+    routine.name = "Renamed routine"
+    routine.save()
+    plan.refresh_from_db()
+    assert list(plan.stages.values()) == stages_before
+    assert snapshot(plan) == sessions_before
+    assert plan.template_name == "Gentle"
+    assert plan.stages.first().positions == ["Low back, lying"]
+
+
+def test_deleting_the_template_keeps_the_plan(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
+    routine.delete()
+    plan.refresh_from_db()
+    assert plan.template is None
+    assert plan.stages.count() == 2
+    assert plan.sessions.count() > 0
+
+
+def test_pausing_keeps_past_sessions_and_removes_the_rest(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, days=28, today=MONDAY)
+    pause_day = MONDAY + timedelta(days=9)
+    past = [s for s in snapshot(plan) if s[1] < pause_day]
+    pause_plan(plan, reason="Bruising", today=pause_day)
+    plan.refresh_from_db()
+    assert (plan.status, plan.paused_on, plan.pause_reason) == (
+        PlanStatus.PAUSED,
+        pause_day,
+        "Bruising",
+    )
+    assert snapshot(plan) == past
+
+
+def test_resuming_adds_sessions_from_that_day_on_the_calendar(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, days=28, today=MONDAY)
+    full = {s[1]: s[2:] for s in snapshot(plan)}
+    pause_plan(plan, today=MONDAY + timedelta(days=3))
+    kept = snapshot(plan)
+    resume_plan(plan, today=MONDAY + timedelta(days=14))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    after = snapshot(plan)
+    assert after[: len(kept)] == kept  # the same rows, unchanged
+    resumed = {s[1]: s[2:] for s in after[len(kept) :]}
+    assert min(resumed) >= MONDAY + timedelta(days=14)
+    assert resumed == {day: rest for day, rest in full.items() if day >= MONDAY + timedelta(14)}
+
+
+def test_extending_adds_days_after_the_old_end_only(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, days=14, today=MONDAY)
+    before = snapshot(plan)
+    extend_plan(plan, MONDAY + timedelta(days=27), today=MONDAY + timedelta(days=5))
+    plan.refresh_from_db()
+    after = snapshot(plan)
+    assert after[: len(before)] == before
+    assert all(s[1] > MONDAY + timedelta(days=13) for s in after[len(before) :])
+    assert len(after) == 12
+
+
+def test_extending_must_move_the_end_later_and_stay_within_26_weeks(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, days=14, today=MONDAY)
+    with pytest.raises(ValidationError, match="after the current last day"):
+        extend_plan(plan, MONDAY + timedelta(days=13), today=MONDAY)
+    with pytest.raises(ValidationError, match="at most 26 weeks"):
+        extend_plan(plan, MONDAY + timedelta(days=182), today=MONDAY)
+
+
+def test_ending_early_keeps_the_past_and_removes_today_on(screened_pat, routine):
+    plan = make_plan(screened_pat, routine, start=MONDAY, days=28, today=MONDAY)
+    today = MONDAY + timedelta(days=9)
+    past = [s for s in snapshot(plan) if s[1] < today]
+    end_plan_early(plan, reason="Moving away", today=today)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ENDED
+    assert plan.ended_on == today - timedelta(days=1)
+    assert plan.ended_reason == "Moving away"
+    assert snapshot(plan) == past
+    with pytest.raises(ValidationError, match="already ended"):
+        end_plan_early(plan, today=today)
+    with pytest.raises(ValidationError, match="cannot be extended"):
+        extend_plan(plan, MONDAY + timedelta(days=40), today=today)
+
+
+def test_only_an_active_plan_pauses_and_only_a_paused_one_resumes(pat, safety, routine):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)  # waiting
+    with pytest.raises(ValidationError, match="Only an active plan"):
+        pause_plan(plan, today=MONDAY)
+    with pytest.raises(ValidationError, match="Only a paused plan"):
+        resume_plan(plan, today=MONDAY)
+
+
+def test_an_absolute_yes_later_holds_the_active_plan(screened_pat, routine):
+    plan = make_plan(screened_pat, routine)
+    screen(screened_pat, yes=["open-wounds"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    assert "should not be used" in plan.pause_reason
+
+
+def test_a_new_relative_yes_holds_the_active_plan_unless_cleared(screened_pat, routine):
+    plan = make_plan(screened_pat, routine)
+    screen(screened_pat, yes=["pregnancy"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    assert "clearance" in plan.pause_reason
+
+
+def test_a_relative_yes_already_cleared_keeps_the_plan_running(pat, safety, routine):
+    screen(pat, yes=["pregnancy"])
+    plan = make_plan(pat, routine, clearances={"pregnancy": "Second trimester, feet only."})
+    assert plan.status == PlanStatus.ACTIVE
+    screen(pat, yes=["pregnancy"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+
+
+# --- An absolute yes the patient takes back ---------------------------------------
+
+
+def test_the_patients_no_after_an_absolute_yes_holds_the_plan_until_confirmed(
+    pat, safety, routine, alice
+):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["open-wounds"], source="patient", recorded_by=pat.user)
+    taken_back = screen(pat, source="patient", recorded_by=pat.user)
+    assert list(taken_back.answers.filter(withdraws_yes=True).values_list("code", flat=True)) == [
+        "open-wounds"
+    ]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING
+    confirmation, started = confirm_withdrawal(taken_back, confirmed_by=alice.user, today=MONDAY)
+    assert started == plan
+    assert (confirmation.screening, confirmation.confirmed_by) == (taken_back, alice.user)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    assert plan.screening == taken_back
+
+
+def test_a_no_recorded_in_clinic_is_the_practitioners_judgement(pat, safety, routine, alice):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["open-wounds"], source="patient", recorded_by=pat.user)
+    in_clinic = screen(pat, recorded_by=alice.user)
+    assert not in_clinic.answers.filter(withdraws_yes=True).exists()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+
+
+def test_a_second_no_does_not_wash_out_the_first(pat, safety, routine):
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["open-wounds"], source="patient")
+    screen(pat, source="patient")
+    again = screen(pat, source="patient")
+    assert again.unconfirmed_withdrawals() == ("open-wounds",)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING
+
+
+def test_after_a_confirmation_a_later_no_needs_none(pat, safety, routine, alice):
+    screen(pat, yes=["open-wounds"], source="patient")
+    confirm_withdrawal(screen(pat, source="patient"), confirmed_by=alice.user)
+    later = screen(pat, source="patient")
+    assert later.unconfirmed_withdrawals() == ()
+    assert make_plan(pat, routine).status == PlanStatus.ACTIVE
+
+
+def test_a_plan_assigned_while_a_change_waits_is_saved_waiting(pat, safety, routine, alice):
+    screen(pat, yes=["open-wounds"], source="patient")
+    taken_back = screen(pat, source="patient")
+    plan = make_plan(pat, routine)
+    assert plan.status == PlanStatus.WAITING
+    _, started = confirm_withdrawal(taken_back, confirmed_by=alice.user)
+    assert started == plan
+
+
+def test_only_the_latest_screening_waiting_for_it_can_be_confirmed(pat, safety, alice):
+    with pytest.raises(ValidationError, match="no changed answer"):
+        confirm_withdrawal(screen(pat, source="patient"), confirmed_by=alice.user)
+    screen(pat, yes=["open-wounds"], source="patient")
+    taken_back = screen(pat, source="patient")
+    confirm_withdrawal(taken_back, confirmed_by=alice.user)
+    with pytest.raises(ValidationError, match="no changed answer"):
+        confirm_withdrawal(taken_back, confirmed_by=alice.user)  # twice
+    screen(pat, yes=["open-wounds"], source="patient")
+    stale = screen(pat, source="patient")
+    screen(pat, yes=["open-wounds"], source="patient")
+    with pytest.raises(ValidationError, match="answers changed"):
+        confirm_withdrawal(stale, confirmed_by=alice.user)
+    assert ScreeningConfirmation.objects.count() == 1
+
+
+def test_the_database_keeps_one_confirmation_per_screening(pat, safety, alice):
+    screen(pat, yes=["open-wounds"], source="patient")
+    taken_back = screen(pat, source="patient")
+    ScreeningConfirmation.objects.create(screening=taken_back, confirmed_by=alice.user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScreeningConfirmation.objects.create(screening=taken_back, confirmed_by=alice.user)
+
+
+def test_the_database_refuses_a_yes_marked_as_taken_back(pat, safety):
+    answer = screen(pat).answers.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScreeningAnswer.objects.filter(pk=answer.pk).update(answer=True, withdraws_yes=True)
+
+
+def test_a_plan_held_by_an_absolute_yes_cannot_resume_until_it_is_cleared_up(
+    screened_pat, routine, alice
+):
+    plan = make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
+    screen(screened_pat, yes=["open-wounds"], source="patient")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    with pytest.raises(ValidationError, match="rule the mat out"):
+        resume_plan(plan, today=MONDAY)
+    taken_back = screen(screened_pat, source="patient")
+    with pytest.raises(ValidationError, match="confirm the change"):
+        resume_plan(plan, today=MONDAY)
+    confirm_withdrawal(taken_back, confirmed_by=alice.user, today=MONDAY)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED  # the practitioner resumes it
+    assert resume_plan(plan, today=MONDAY).status == PlanStatus.ACTIVE

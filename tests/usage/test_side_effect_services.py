@@ -1,0 +1,163 @@
+"""Reporting side effects: the stop rules as published, a pause when a rule
+says so, one report per form, and the practitioner's unseen list."""
+
+from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from clinic.plans.models import PlanStatus
+from clinic.usage.models import SideEffectReport
+from clinic.usage.services import (
+    check_off,
+    mark_side_effects_seen,
+    report_side_effect,
+    side_effect_reports,
+    undo_check_off,
+)
+from mats.models import StopRule
+from mats.services import publish_safety_version
+from tests.factories import make_plan
+
+MONDAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def plan(screened_pat, routine):
+    return make_plan(screened_pat, routine, start=MONDAY, days=28, today=MONDAY)
+
+
+def test_a_rule_that_pauses_pauses_the_active_plan(plan):
+    reported = report_side_effect(
+        plan.patient,
+        codes=["dizziness"],
+        details="After getting up.",
+        submission_key=uuid4(),
+        today=MONDAY + timedelta(days=1),
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    assert plan.paused_on == MONDAY + timedelta(days=1)
+    assert plan.pause_reason == "The patient reported: Feeling dizzy"
+    assert reported.paused == plan
+    report = reported.report
+    assert report.pauses_plan and report.plan == plan
+    assert report.symptoms == [
+        {
+            "code": "dizziness",
+            "symptom": "Feeling dizzy",
+            "what_to_do": "Stay still until it passes.",
+            "pauses_plan": True,
+        }
+    ]
+    assert report.safety_version_number == 1
+    assert [rule.what_to_do for rule in reported.rules] == ["Stay still until it passes."]
+
+
+def test_a_rule_that_does_not_pause_leaves_the_plan_running(plan):
+    reported = report_side_effect(
+        plan.patient, codes=["bruising"], details="", submission_key=uuid4(), today=MONDAY
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    assert reported.paused is None
+    assert not reported.report.pauses_plan
+
+
+def test_own_words_alone_are_a_report(plan):
+    reported = report_side_effect(
+        plan.patient, codes=[], details="Itchy shoulders.", submission_key=uuid4(), today=MONDAY
+    )
+    assert reported.report.symptoms == []
+    assert reported.report.details == "Itchy shoulders."
+
+
+@pytest.mark.parametrize(
+    ("codes", "details", "words"),
+    [
+        ([], "   ", "Choose a sign"),
+        (["not-a-rule"], "", "from the list"),
+        ([], "x" * 1001, "at most 1000"),
+        ([], "bad \x00 text", "control character"),
+        ([], "bad \udfff text", "cannot be saved"),
+    ],
+)
+def test_a_bad_report_is_refused_and_changes_nothing(plan, codes, details, words):
+    with pytest.raises(ValidationError, match=words):
+        report_side_effect(
+            plan.patient, codes=codes, details=details, submission_key=uuid4(), today=MONDAY
+        )
+    assert not SideEffectReport.objects.exists()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+
+
+def test_the_same_form_twice_makes_one_report(plan):
+    key = uuid4()
+    first = report_side_effect(
+        plan.patient, codes=["dizziness"], details="", submission_key=key, today=MONDAY
+    )
+    second = report_side_effect(
+        plan.patient, codes=["dizziness"], details="", submission_key=key, today=MONDAY
+    )
+    assert first.created and not second.created
+    assert second.report.pk == first.report.pk
+    assert SideEffectReport.objects.count() == 1
+
+
+def test_a_report_keeps_the_rule_as_it_was_published(plan, staff):
+    reported = report_side_effect(
+        plan.patient, codes=["bruising"], details="", submission_key=uuid4(), today=MONDAY
+    )
+    StopRule.objects.filter(code="bruising").update(what_to_do="Something new.")
+    publish_safety_version(change_note="Reworded.", published_by=staff)
+    reported.report.refresh_from_db()
+    assert reported.report.symptoms[0]["what_to_do"] == "Tell your practitioner."
+
+
+def test_undoing_the_check_off_keeps_the_report(plan):
+    log, _ = check_off(plan.sessions.get(date=MONDAY), now=datetime(2026, 3, 2, 9, tzinfo=UTC))
+    reported = report_side_effect(
+        plan.patient,
+        codes=["bruising"],
+        details="",
+        submission_key=uuid4(),
+        session_log=log,
+        today=MONDAY,
+    )
+    assert reported.report.day == MONDAY
+    undo_check_off(log, today=MONDAY)
+    reported.report.refresh_from_db()
+    assert reported.report.session_log is None
+
+
+def test_the_practitioner_sees_unseen_reports_until_marked_seen(plan, alice, quinn):
+    for _ in range(2):
+        report_side_effect(
+            plan.patient, codes=["bruising"], details="", submission_key=uuid4(), today=MONDAY
+        )
+    assert side_effect_reports(plan.patient).unseen().count() == 2
+    assert mark_side_effects_seen(plan.patient, by=alice.user) == 2
+    assert side_effect_reports(plan.patient).unseen().count() == 0
+    assert {r.seen_by for r in side_effect_reports(plan.patient)} == {alice.user}
+    assert not side_effect_reports(quinn).exists()
+
+
+def test_the_database_refuses_an_empty_report(plan):
+    with pytest.raises(IntegrityError):
+        SideEffectReport.objects.create(
+            patient=plan.patient, day=MONDAY, symptoms=[], details="", submission_key=uuid4()
+        )
+
+
+def test_the_database_refuses_seen_without_a_time(plan, alice):
+    with pytest.raises(IntegrityError):
+        SideEffectReport.objects.create(
+            patient=plan.patient,
+            day=MONDAY,
+            details="x",
+            submission_key=uuid4(),
+            seen_by=alice.user,
+        )
