@@ -15,9 +15,10 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 
-from clinic.plans import gate, services
+from clinic.plans import gate
+from clinic.plans import screening as screening_service
 from clinic.plans.models import PlanStatus, Screening
-from clinic.plans.services import record_screening
+from clinic.plans.screening import record_screening
 from mats.services import published_contraindications
 from tests.factories import make_plan
 
@@ -103,7 +104,7 @@ def test_a_no_sent_while_a_yes_is_being_saved_waits_for_it(pat, safety, routine)
     screening while the yes, older by a moment, was never taken back."""
     plan = make_plan(pat, routine)
     yes_written, no_done = threading.Event(), threading.Event()
-    original = services.activate_waiting_plans
+    original = screening_service.activate_waiting_plans
 
     def slow_for_the_yes(patient, **kwargs):
         # Called by record_screening once its screening is written.
@@ -123,7 +124,7 @@ def test_a_no_sent_while_a_yes_is_being_saved_waits_for_it(pat, safety, routine)
         finally:
             no_done.set()
 
-    with mock.patch.object(services, "activate_waiting_plans", slow_for_the_yes):
+    with mock.patch.object(screening_service, "activate_waiting_plans", slow_for_the_yes):
         results = in_threads(
             {
                 "yes": lambda: record_screening(
