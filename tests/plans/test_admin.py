@@ -1,4 +1,5 @@
-"""clinic/plans/admin.py: staff look plans and screenings up; nobody edits them there."""
+"""clinic/plans/admin.py: staff look plans and screenings up; nobody edits
+them there."""
 
 from django.urls import reverse
 

@@ -1,4 +1,5 @@
-"""clinic/plans/messages.py: the words people read for the plans services' codes."""
+"""clinic/plans/messages.py: the words people read for the plans services'
+codes."""
 
 from datetime import date
 

@@ -1,5 +1,6 @@
-"""A plan's page: the schedule as prescribed, and pausing, resuming,
-extending, ending and clearing it."""
+"""plan_detail and the plan's actions (clinic/plans/views.py, its page in
+pages.py): the schedule as prescribed, and pausing, resuming, extending,
+ending and clearing it."""
 
 import re
 from datetime import timedelta

@@ -1,6 +1,6 @@
 """clinic.plans.services: a plan's life (assign, activate, clear, replace,
-pause, resume, extend, end), never rewriting a past session, refusing with
-a code, and writing its own audit rows."""
+pause, resume, extend, end), never rewriting a past session, refusing with a
+code, and writing its own audit rows."""
 
 from datetime import date, timedelta
 from uuid import uuid4

@@ -1,8 +1,8 @@
-"""Safety answers sent at the same moment (two tabs, a resend, the patient
-online while the practitioner records answers in clinic) are judged one
-after the other: each screening against the one before it, so a "yes" that
-rules the mat out and a "no" sent beside it never start the plan between
-them.
+"""clinic.plans.screening.record_screening in parallel: safety answers sent
+together (two tabs, a resend, the patient online while the practitioner
+records answers in clinic) are judged one after the other: each screening
+against the one before it, so a "yes" that rules the mat out and a "no" sent
+beside it never start the plan between them.
 
 Only PostgreSQL (what production runs) can really run two writing
 transactions at once; SQLite serialises them, so these tests skip there.

@@ -1,6 +1,6 @@
-"""clinic.plans.screening: storing answers, what they do to the patient's
-plan (start the one waiting, hold the active one), and confirming an answer
-the patient took back."""
+"""clinic.plans.screening: storing answers, what they do to the patient's plan
+(start the one waiting, hold the active one), and confirming an answer the
+patient took back."""
 
 from datetime import date
 
