@@ -11,14 +11,12 @@ from clinic.plans.models import Plan, Screening
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    """Shown to staff; never added, changed or deleted here."""
+
+    def _nobody(self, request, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    has_add_permission = has_change_permission = has_delete_permission = _nobody
 
 
 @admin.register(Plan)
