@@ -9,8 +9,10 @@ from django.utils import timezone
 from accounts.clock import patient_today
 from accounts.models import Patient
 from clinic.plans.models import Plan, PlannedSession, PlanStage, PlanStatus, Screening
+from clinic.plans.queries import template_stages
 from clinic.plans.schedule import Stage
-from clinic.plans.services import assign_plan, record_screening, template_stages
+from clinic.plans.screening import record_screening
+from clinic.plans.services import assign_plan
 from clinic.usage.models import SessionLog
 from mats.models import RoutineTemplate
 from mats.services import published_contraindications, published_routine_templates

@@ -28,8 +28,10 @@ from zoneinfo import ZoneInfo
 from accounts.clock import patient_today
 from accounts.models import Patient
 from clinic.plans.models import Plan, Screening
+from clinic.plans.queries import template_stages
 from clinic.plans.schedule import adjust
-from clinic.plans.services import assign_plan, record_screening, template_stages
+from clinic.plans.screening import record_screening
+from clinic.plans.services import assign_plan
 from clinic.usage.models import Feedback, SessionLog
 from clinic.usage.services import LogDetails, check_off, report_side_effect, save_details
 from clinic.visits.models import Appointment

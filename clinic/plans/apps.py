@@ -8,6 +8,8 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans and safety screening"
 
     def ready(self) -> None:
+        # The sentences for the services' refusal codes.
+        from clinic.plans import messages  # noqa: F401
         from clinic.plans.upgrade import refuse_old_layout
 
         # Sent once for each app with models; listening for this one alone

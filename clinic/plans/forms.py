@@ -1,20 +1,26 @@
-"""Forms for assigning and changing a plan, clearing it and screening in clinic.
+"""Forms for assigning and changing a plan, clearing it and screening.
 
-The forms give the friendly messages; ``clinic.services`` checks the same
-rules again under a lock, and the database constraints are the backstop.
+The forms give the friendly messages; ``clinic.plans.services`` checks the
+same rules (``clinic.plans.rules``) again under a lock, and the database
+constraints are the backstop.
 """
 
 from collections.abc import Sequence
 
 from django import forms
 
+from accounts.errors import ServiceError, sentence
 from accounts.models import Patient
 from clinic.plans.models import NOTE_FOR_PATIENT_MAX_LENGTH, REASON_MAX_LENGTH
-from clinic.plans.schedule import Stage
-from clinic.plans.services import plan_date_problems
+from clinic.plans.rules import plan_date_problems
+from clinic.plans.schedule import Stage, stage_of
 from mats.ladder import MAX_MINUTES, MAX_SESSIONS_PER_WEEK
-from mats.models import Clothing, Position, RoutineStage, RoutineTemplate, Surface
-from mats.services import published_positions, published_routine_templates
+from mats.models import Clothing, Position, RoutineStage, RoutineTemplate, SafetyVersion, Surface
+from mats.services import (
+    published_contraindications,
+    published_positions,
+    published_routine_templates,
+)
 from mats.snapshots import ContraindicationEntry
 
 
@@ -28,13 +34,29 @@ DATE_ERRORS = {
 }
 
 
-class RoutineChoiceForm(forms.Form):
+def add_refusal(form: forms.BaseForm, error: ServiceError) -> None:
+    """Show a service's refusal next to the field it names, or above the form
+    when the form has no such field."""
+    form.add_error(error.field if error.field in form.fields else None, sentence(error))
+
+
+class _PlainLabels(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def _routine_field(**kwargs) -> forms.ModelChoiceField:
+    """A published routine, chosen by its slug (the queryset is set per form)."""
+    return forms.ModelChoiceField(
+        label="Routine", queryset=RoutineTemplate.objects.none(), to_field_name="slug", **kwargs
+    )
+
+
+class RoutineChoiceForm(_PlainLabels):
     """Which routine the assignment page starts from (its query string)."""
 
-    routine = forms.ModelChoiceField(
-        label="Routine",
-        queryset=RoutineTemplate.objects.none(),
-        to_field_name="slug",
+    routine = _routine_field(
         required=False,
         empty_label="Choose a routine",
         error_messages={
@@ -43,7 +65,6 @@ class RoutineChoiceForm(forms.Form):
     )
 
     def __init__(self, *args, swap_url: str = "", **kwargs):
-        kwargs.setdefault("label_suffix", "")
         # The plan form has a (hidden) "routine" field too: keep the ids apart.
         kwargs.setdefault("auto_id", "choose_%s")
         super().__init__(*args, **kwargs)
@@ -63,11 +84,8 @@ class RoutineChoiceForm(forms.Form):
             )
 
 
-class PlanForm(forms.Form):
-    routine = forms.ModelChoiceField(
-        label="Routine",
-        queryset=RoutineTemplate.objects.none(),
-        to_field_name="slug",
+class PlanForm(_PlainLabels):
+    routine = _routine_field(
         widget=forms.HiddenInput,
         error_messages={
             "required": "Choose a routine first.",
@@ -94,7 +112,6 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, patient: Patient, today, replacing=None, **kwargs):
         self.patient, self.today, self.replacing = patient, today, replacing
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["routine"].queryset = published_routine_templates()
 
@@ -102,12 +119,16 @@ class PlanForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end:
-            problems = plan_date_problems(
+            for problem in plan_date_problems(
                 self.patient, start, end, today=self.today, replacing=self.replacing
-            )
-            for field, message in problems.items():
-                self.add_error(field, message)
+            ):
+                add_refusal(self, problem)
         return cleaned
+
+    def routine_stages(self) -> list[RoutineStage]:
+        """The chosen routine's stages (none while no valid routine is chosen)."""
+        template = self.cleaned_data.get("routine")
+        return list(template.stages.all()) if template else []
 
 
 def _bounded(label: str, high: int, noun: str) -> forms.IntegerField:
@@ -125,7 +146,7 @@ def _bounded(label: str, high: int, noun: str) -> forms.IntegerField:
     )
 
 
-class StageForm(forms.Form):
+class StageForm(_PlainLabels):
     """One stage of the chosen routine, as the practitioner prescribes it."""
 
     minutes_min = _bounded("Shortest session (minutes)", MAX_MINUTES, "shortest session")
@@ -146,7 +167,6 @@ class StageForm(forms.Form):
 
     def __init__(self, *args, template_stage: RoutineStage, positions, **kwargs):
         self.template_stage = template_stage
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["positions"].queryset = positions
         low, high = template_stage.minutes_min, template_stage.minutes_max
@@ -171,17 +191,16 @@ class StageForm(forms.Form):
         return cleaned
 
     def as_stage(self) -> Stage:
-        data, stage = self.cleaned_data, self.template_stage
-        return Stage(
-            week_from=stage.week_from,
-            week_to=stage.week_to,
+        """The routine's stage (its weeks and goal) as the practitioner prescribed it."""
+        data = self.cleaned_data
+        return stage_of(
+            self.template_stage,
             minutes_min=data["minutes_min"],
             minutes_max=data["minutes_max"],
             sessions_per_week=data["sessions_per_week"],
             positions=tuple(position.name for position in data["positions"]),
             surface=data["surface"],
             clothing=data["clothing"],
-            goal=stage.goal,
         )
 
 
@@ -223,11 +242,10 @@ class BaseStageFormSet(forms.BaseFormSet):
 StageFormSet = forms.formset_factory(StageForm, formset=BaseStageFormSet, extra=0)
 
 
-class ClearanceForm(forms.Form):
+class ClearanceForm(_PlainLabels):
     """A reason for each relative contraindication the patient said yes to."""
 
     def __init__(self, *args, entries: Sequence[ContraindicationEntry], **kwargs):
-        kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("prefix", "clearance")
         super().__init__(*args, **kwargs)
         self.entries = list(entries)
@@ -249,13 +267,12 @@ class ClearanceForm(forms.Form):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class ScreeningForm(forms.Form):
-    """The current safety questions, answered by the patient in clinic."""
+class ScreeningForm(_PlainLabels):
+    """The current safety questions, answered by the patient or in clinic."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, entries: Sequence[ContraindicationEntry], **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.entries = list(entries)
         for entry in self.entries:
@@ -268,32 +285,36 @@ class ScreeningForm(forms.Form):
                 error_messages={"required": "Choose yes or no."},
             )
 
+    @classmethod
+    def for_version(cls, data, version: SafetyVersion | None) -> "ScreeningForm":
+        """The questions of the published ``version`` (none when nothing is published)."""
+        return cls(
+            data,
+            entries=published_contraindications() if version else (),
+            initial={"version": version.number if version else None},
+        )
+
+    def asked_older_questions(self, version: SafetyVersion | None) -> bool:
+        """The posted answers were to questions since replaced by ``version``."""
+        posted = self.data.get("version") if self.is_bound else None
+        return bool(version and posted and posted != str(version.number))
+
     def answers(self) -> dict[str, bool]:
         return {entry.code: self.cleaned_data[f"answer_{entry.code}"] for entry in self.entries}
 
 
-class _PlainLabels(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+def _reason_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=200, help_text="For the clinic's records."
+    )
 
 
 class PauseForm(_PlainLabels):
-    reason = forms.CharField(
-        label="Why pause (optional)",
-        required=False,
-        max_length=200,
-        help_text="For the clinic's records.",
-    )
+    reason = _reason_field("Why pause (optional)")
 
 
 class EndForm(_PlainLabels):
-    reason = forms.CharField(
-        label="Why end it now (optional)",
-        required=False,
-        max_length=200,
-        help_text="For the clinic's records.",
-    )
+    reason = _reason_field("Why end it now (optional)")
 
 
 class ExtendForm(_PlainLabels):

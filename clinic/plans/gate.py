@@ -51,6 +51,11 @@ class GateOutcome:
     def may_start(self) -> bool:
         return self.verdict is Verdict.CLEAR
 
+    @property
+    def blocked(self) -> bool:
+        """An answer rules the mat out: no plan may even be saved."""
+        return self.verdict is Verdict.BLOCKED
+
 
 def check(
     answers: Mapping[str, bool] | None,

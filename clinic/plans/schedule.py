@@ -19,7 +19,7 @@ How a schedule is laid out:
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 # An open-ended stage has no length to spread the climb over; two weeks
@@ -115,6 +115,17 @@ def build_schedule(stages: Sequence[Stage], start: date, end: date) -> list[Plan
             )
         )
     return days
+
+
+def stage_of(source: object, **values) -> Stage:
+    """A ``Stage`` from ``values`` and, for the fields not given, the
+    attributes of the same name on ``source`` (a routine's stage, a plan's)."""
+    taken = {
+        field.name: getattr(source, field.name)
+        for field in fields(Stage)
+        if field.name not in values
+    }
+    return Stage(**taken, **values)
 
 
 def adjust(stage: Stage, **changes) -> Stage:

@@ -1,27 +1,22 @@
+"""Safety screening: the patient's own safety questions, the same questions
+asked in clinic, and a practitioner confirming an answer the patient took
+back."""
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import audit
 from accounts.access import clinic_patient, own_patient_record
+from accounts.audit import Actor
 from accounts.clock import patient_today
+from accounts.errors import sentence
 from clinic.plans import gate
+from clinic.plans.errors import ScreeningRefused
 from clinic.plans.forms import ScreeningForm
 from clinic.plans.models import Plan, PlanStatus, Screening
-from clinic.plans.services import (
-    confirm_withdrawal,
-    current_plan,
-    gate_for,
-    latest_screening,
-    record_screening,
-)
-from mats.services import (
-    current_safety_version,
-    needs_acknowledgement,
-    published_contraindications,
-)
+from clinic.plans.queries import current_plan, gate_for, gate_for_plan, latest_screening
+from clinic.plans.screening import confirm_withdrawal, record_screening
+from mats.services import current_safety_version, needs_acknowledgement
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,31 +25,16 @@ def safety_questions(request):
     if needs_acknowledgement(patient):
         return redirect("safety-acknowledge")
     version = current_safety_version()
-    entries = published_contraindications() if version else ()
-    if not entries:
+    form = ScreeningForm.for_version(_posted(request), version)
+    if not form.entries:
         return redirect("patient-home")
-    posting = request.method == "POST"
-    posted_version = request.POST.get("version") if posting else None
-    if posted_version and posted_version != str(version.number):
+    if form.asked_older_questions(version):
         messages.info(
             request, "The questions changed while you were answering. Please answer these ones."
         )
         return redirect("safety-questions")
-    form = ScreeningForm(
-        request.POST if posting else None, entries=entries, initial={"version": version.number}
-    )
-    if posting and form.is_valid():
-        with transaction.atomic():
-            screening, started = record_screening(
-                patient,
-                form.answers(),
-                source=Screening.Source.PATIENT,
-                recorded_by=request.user,
-                today=patient_today(patient),
-            )
-            audit.record(request, "create", screening, clinic_id=patient.clinic_id)
-            if started:
-                audit.record(request, "update", started, clinic_id=patient.clinic_id)
+    if form.is_bound and form.is_valid():
+        _, started = _record(request, patient, form, Screening.Source.PATIENT)
         _thank(request, patient, started)
         return redirect("patient-home")
     return render(
@@ -66,8 +46,7 @@ def safety_questions(request):
 
 def _thank(request, patient, started: Plan | None) -> None:
     plan = current_plan(patient)
-    cleared = list(plan.clearances.values_list("code", flat=True)) if plan else []
-    outcome, _ = gate_for(patient, cleared)
+    outcome, _ = gate_for_plan(plan) if plan else gate_for(patient)
     if outcome.verdict is gate.Verdict.BLOCKED:
         messages.warning(
             request,
@@ -96,32 +75,15 @@ def _thank(request, patient, started: Plan | None) -> None:
 def patient_screening(request, pk: int):
     patient = clinic_patient(request, pk)
     version = current_safety_version()
-    entries = published_contraindications() if version else ()
-    if request.method == "POST" and version is not None:
-        posted = request.POST.get("version")
-        if posted and posted != str(version.number):
-            messages.info(
-                request,
-                "The safety questions changed while this page was open. Please ask these ones.",
-            )
-            return redirect("patient-screening", patient.pk)
-    form = ScreeningForm(
-        request.POST if request.method == "POST" else None,
-        entries=entries,
-        initial={"version": version.number if version else None},
-    )
-    if request.method == "POST" and version is not None and form.is_valid():
-        with transaction.atomic():
-            screening, started = record_screening(
-                patient,
-                form.answers(),
-                source=Screening.Source.CLINIC,
-                recorded_by=request.user,
-                today=patient_today(patient),
-            )
-            audit.record(request, "create", screening, clinic_id=patient.clinic_id)
-            if started:
-                audit.record(request, "update", started, clinic_id=patient.clinic_id)
+    form = ScreeningForm.for_version(_posted(request), version)
+    if form.asked_older_questions(version):
+        messages.info(
+            request,
+            "The safety questions changed while this page was open. Please ask these ones.",
+        )
+        return redirect("patient-screening", patient.pk)
+    if form.is_bound and version is not None and form.is_valid():
+        _, started = _record(request, patient, form, Screening.Source.CLINIC)
         message = "The answers are saved."
         if started:
             message += " The plan that was waiting for them is now active."
@@ -134,6 +96,21 @@ def patient_screening(request, pk: int):
     )
 
 
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _record(request, patient, form: ScreeningForm, source: str) -> tuple[Screening, Plan | None]:
+    return record_screening(
+        patient,
+        form.answers(),
+        source=source,
+        recorded_by=request.user,
+        today=patient_today(patient),
+        actor=Actor.of(request),
+    )
+
+
 @require_POST
 def screening_confirm(request, pk: int, screening_pk: int):
     """The practitioner has checked an answer that ruled the mat out and
@@ -141,15 +118,14 @@ def screening_confirm(request, pk: int, screening_pk: int):
     patient = clinic_patient(request, pk)
     screening = get_object_or_404(patient.screenings, pk=screening_pk)
     try:
-        with transaction.atomic():
-            confirmation, started = confirm_withdrawal(
-                screening, confirmed_by=request.user, today=patient_today(patient)
-            )
-            audit.record(request, "create", confirmation, clinic_id=patient.clinic_id)
-            if started:
-                audit.record(request, "update", started, clinic_id=patient.clinic_id)
-    except ValidationError as error:
-        messages.info(request, " ".join(error.messages))
+        _, started = confirm_withdrawal(
+            screening,
+            confirmed_by=request.user,
+            today=patient_today(patient),
+            actor=Actor.of(request),
+        )
+    except ScreeningRefused as error:
+        messages.info(request, sentence(error))
         return redirect("patient-detail", patient.pk)
     plan = current_plan(patient)
     if started:

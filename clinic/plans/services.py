@@ -1,9 +1,11 @@
-"""Workflows of the care side that touch several models: screenings, the
-safety gate, and a plan's life (assign, activate, pause, resume, extend, end).
+"""A plan's life: assign, activate, clear, pause, resume, extend and end.
 
-Views call these and write the audit rows; nothing here sees a request.
-Every function that takes ``today`` means the patient's calendar day
-(``patient_today``) and works it out when it is not given.
+The one way to change a plan. Each function locks the patient row, checks
+the rules again (``clinic.plans.rules`` and the safety gate), writes its own
+audit rows in the same transaction (``actor``: who asked, from which page)
+and refuses with a ``PlanRefused`` carrying a stable code. Nothing here sees
+a request. Every function that takes ``today`` means the patient's calendar
+day (``patient_today``) and works it out when it is not given.
 
 Planned sessions are written for the days a plan is in force and only ever
 removed from today onwards, so a past session is never rewritten; one the
@@ -11,351 +13,28 @@ patient has ticked off is never removed at all.
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
-from django.utils import formats, timezone
+from django.utils import timezone
 
+from accounts import audit
+from accounts.audit import SYSTEM, Actor
 from accounts.clock import patient_today
+from accounts.errors import Refusals
 from accounts.models import Patient, User
 from clinic.plans import gate
-from clinic.plans.models import (
-    MAX_PLAN_DAYS,
-    MAX_PLAN_WEEKS,
-    Clearance,
-    Plan,
-    PlannedSession,
-    PlanStage,
-    PlanStatus,
-    Screening,
-    ScreeningAnswer,
-    ScreeningConfirmation,
-)
+from clinic.plans.errors import GateRefused, PlanRefused
+from clinic.plans.models import Clearance, Plan, PlannedSession, PlanStage, PlanStatus
+from clinic.plans.queries import current_plan, gate_for, gate_for_plan
+from clinic.plans.rules import extension_problem, plan_actions, plan_date_problems, stage_problems
 from clinic.plans.schedule import Stage, build_schedule
-from mats.ladder import MAX_MINUTES, MAX_SESSIONS_PER_WEEK
-from mats.models import Clothing, RoutineTemplate, Surface
-from mats.services import current_safety_version, published_contraindications
-
-# How far ahead a plan may start: a booking further out is not a between-visit plan.
-MAX_DAYS_AHEAD = 366
-
-
-class GateRefused(Exception):
-    """The safety gate does not let this plan be saved: an absolute
-    contraindication, or relative ones still without a clearance."""
-
-    def __init__(self, outcome: gate.GateOutcome):
-        super().__init__(outcome.verdict)
-        self.outcome = outcome
-
-
-def _day(value: date) -> str:
-    return formats.date_format(value, "l j F Y")
-
-
-# --- Screening and the gate --------------------------------------------------
-
-
-def latest_screening(patient: Patient) -> Screening | None:
-    return patient.screenings.select_related("confirmation").prefetch_related("answers").first()
-
-
-def gate_for(
-    patient: Patient, cleared_codes: Sequence[str] = ()
-) -> tuple[gate.GateOutcome, Screening | None]:
-    """The gate's verdict on the patient's latest screening, now."""
-    screening = latest_screening(patient)
-    answers = screening.answer_map() if screening else None
-    withdrawn = screening.unconfirmed_withdrawals() if screening else ()
-    outcome = gate.check(answers, published_contraindications(), cleared_codes, withdrawn)
-    return outcome, screening
-
-
-def needs_screening(patient: Patient) -> bool:
-    """True when published safety questions wait for the patient's answer:
-    never screened, or asked before a question was added."""
-    if not published_contraindications():
-        return False
-    outcome, _ = gate_for(patient)
-    return bool(outcome.unasked)
-
-
-def record_screening(
-    patient: Patient,
-    answers: Mapping[str, bool],
-    *,
-    source: str,
-    recorded_by: User | None,
-    taken_at=None,
-    today: date | None = None,
-) -> tuple[Screening, Plan | None]:
-    """Store the patient's answers to the current questions, then start a
-    plan that was waiting for them if the gate now lets it, or hold (pause)
-    the active plan if the answers now stand in its way.
-
-    ``answers`` maps each published contraindication's code to True (yes,
-    it applies) or False; every current question needs an answer. A
-    patient's own "no" that takes back an absolute "yes" is marked, and
-    holds the plan until a practitioner confirms it; answers recorded in
-    clinic are the practitioner's judgement and need no confirmation.
-    Returns the screening and the plan it activated, if any.
-    """
-    version = current_safety_version()
-    if version is None:
-        raise ValidationError("No safety guidance is published yet, so there is nothing to ask.")
-    entries = published_contraindications()
-    missing = [entry.name for entry in entries if entry.code not in answers]
-    if missing:
-        raise ValidationError(f"Every question needs an answer; missing: {', '.join(missing)}.")
-    answers = {entry.code: bool(answers[entry.code]) for entry in entries}
-    with transaction.atomic():
-        # Lock before reading the screening this one follows or writing it:
-        # two submissions at once then run one after the other, and each is
-        # judged against the one before it (and timed after it).
-        Patient.objects.select_for_update().get(pk=patient.pk)
-        withdrawn = frozenset()
-        if source == Screening.Source.PATIENT:
-            before = latest_screening(patient)
-            withdrawn = gate.withdrawn_answers(
-                before.answer_map() if before else None,
-                before.unconfirmed_withdrawals() if before else (),
-                answers,
-                entries,
-            )
-        screening = Screening.objects.create(
-            patient=patient,
-            taken_at=taken_at or timezone.now(),
-            recorded_by=recorded_by,
-            source=source,
-            safety_version_number=version.number,
-        )
-        ScreeningAnswer.objects.bulk_create(
-            ScreeningAnswer(
-                screening=screening,
-                code=entry.code,
-                question=entry.question,
-                answer=answers[entry.code],
-                withdraws_yes=entry.code in withdrawn,
-            )
-            for entry in entries
-        )
-        activated = activate_waiting_plans(patient, today=today)
-        _hold_if_answers_stand_in_the_way(patient, today=today)
-    return screening, activated
-
-
-def activate_waiting_plans(patient: Patient, *, today: date | None = None) -> Plan | None:
-    """Start the patient's plan that waits for screening, if the gate now
-    lets it (a clean screening, or every relative answer cleared).
-
-    Called after every new screening; safe to call at any time. Returns the
-    plan it started, or None.
-    """
-    today = today or patient_today(patient)
-    with transaction.atomic():
-        Patient.objects.select_for_update().get(pk=patient.pk)
-        plan = patient.plans.filter(status=PlanStatus.WAITING).first()
-        if plan is None:
-            return None
-        cleared = list(plan.clearances.values_list("code", flat=True))
-        outcome, screening = gate_for(patient, cleared)
-        if not outcome.may_start:
-            return None
-        plan.status = PlanStatus.ACTIVE
-        plan.screening = screening
-        plan.save(update_fields=["status", "screening"])
-        _fill_sessions(plan, max(today, plan.start_date), plan.end_date)
-    return plan
-
-
-def _hold_if_answers_stand_in_the_way(patient: Patient, *, today: date | None) -> None:
-    """Pause the active plan when the new answers block it, take back an
-    answer that ruled the mat out, or need a clearance it does not have:
-    the patient waits for the practitioner."""
-    plan = patient.plans.filter(status=PlanStatus.ACTIVE).first()
-    if plan is None:
-        return
-    outcome, _ = gate_for(patient, list(plan.clearances.values_list("code", flat=True)))
-    if outcome.verdict is gate.Verdict.BLOCKED:
-        reason = "A safety answer means the mat should not be used; talk it through."
-    elif outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION:
-        reason = "A changed safety answer waits for the practitioner's confirmation."
-    elif outcome.verdict is gate.Verdict.NEEDS_CLEARANCE:
-        reason = "A new safety answer needs the practitioner's clearance."
-    else:
-        return
-    pause_plan(plan, reason=reason, today=today)
-
-
-def confirm_withdrawal(
-    screening: Screening, *, confirmed_by: User, today: date | None = None
-) -> tuple[ScreeningConfirmation, Plan | None]:
-    """Record that a practitioner has seen the patient take back an answer
-    that ruled the mat out, and start a plan that was waiting for that if
-    nothing else stands in the way (a paused plan stays paused until the
-    practitioner resumes it).
-
-    Only the patient's latest screening can be confirmed, and only while it
-    waits for a confirmation; anything else raises ValidationError (the
-    answers changed since the page was shown, or someone confirmed first).
-    Returns the confirmation and the plan it started, if any.
-    """
-    patient = screening.patient
-    with transaction.atomic():
-        Patient.objects.select_for_update().get(pk=patient.pk)
-        latest = latest_screening(patient)
-        if latest is None or latest.pk != screening.pk:
-            raise ValidationError(
-                "The answers changed since this page was shown. Please look at them again."
-            )
-        if not latest.unconfirmed_withdrawals():
-            raise ValidationError("There is no changed answer waiting for your confirmation.")
-        confirmation = ScreeningConfirmation.objects.create(
-            screening=latest, confirmed_by=confirmed_by
-        )
-        started = activate_waiting_plans(patient, today=today)
-    return confirmation, started
-
-
-def clear_waiting_plan(
-    plan: Plan, reasons: Mapping[str, str], *, cleared_by: User, today: date | None = None
-) -> Plan | None:
-    """Record clearances for a waiting plan's relative contraindications and
-    start it if nothing else stands in the way. Raises GateRefused when a
-    reason is missing or the answers block the plan."""
-    with transaction.atomic():
-        Patient.objects.select_for_update().get(pk=plan.patient_id)
-        plan.refresh_from_db()
-        if plan.status != PlanStatus.WAITING:
-            raise ValidationError("Only a plan that is waiting can be cleared.")
-        already = list(plan.clearances.values_list("code", flat=True))
-        offered = [code for code, reason in reasons.items() if reason.strip()]
-        outcome, _ = gate_for(plan.patient, [*already, *offered])
-        if outcome.verdict in (gate.Verdict.BLOCKED, gate.Verdict.NEEDS_CLEARANCE):
-            raise GateRefused(outcome)
-        _record_clearances(plan, outcome, reasons, cleared_by=cleared_by, skip=already)
-    return activate_waiting_plans(plan.patient, today=today)
-
-
-def _record_clearances(
-    plan: Plan,
-    outcome: gate.GateOutcome,
-    reasons: Mapping[str, str],
-    *,
-    cleared_by: User | None,
-    skip: Sequence[str] = (),
-) -> None:
-    version = current_safety_version()
-    Clearance.objects.bulk_create(
-        Clearance(
-            plan=plan,
-            code=entry.code,
-            name=entry.name,
-            reason=reasons[entry.code].strip(),
-            cleared_by=cleared_by,
-            safety_version_number=version.number,
-        )
-        for entry in outcome.cleared
-        if entry.code not in skip
-    )
-
-
-# --- Dates -------------------------------------------------------------------
-
-
-def latest_day_for(start: date) -> date:
-    return start + timedelta(days=MAX_PLAN_DAYS - 1)
-
-
-def plan_date_problems(
-    patient: Patient, start: date, end: date, *, today: date, replacing: Plan | None = None
-) -> dict[str, str]:
-    """What is wrong with these dates for a new plan, by form field.
-
-    The current plan (``replacing``) is ended the day before ``start``, so it
-    never overlaps; an earlier plan that is still in force on ``start`` does.
-    """
-    problems = {}
-    if start < today:
-        problems["start_date"] = (
-            f"A plan cannot start in the past. Choose today ({_day(today)}) or a later day."
-        )
-    elif start > today + timedelta(days=MAX_DAYS_AHEAD):
-        problems["start_date"] = "A plan must start within a year."
-    if end < start:
-        problems["end_date"] = f"The last day must be on or after the first day ({_day(start)})."
-    elif end > latest_day_for(start):
-        problems["end_date"] = (
-            f"A plan can last at most {MAX_PLAN_WEEKS} weeks. With this first day, the last "
-            f"day can be {_day(latest_day_for(start))} at the latest."
-        )
-    if "start_date" not in problems:
-        overlapping = (
-            patient.plans.filter(status=PlanStatus.ENDED, start_date__lte=end)
-            .exclude(pk=getattr(replacing, "pk", None))
-            .annotate(last=Coalesce("ended_on", "end_date"))
-            # A plan that ended before its first day never ran, so overlaps nothing.
-            .filter(last__gte=start)
-            .filter(last__gte=F("start_date"))
-            .order_by("-last")
-            .first()
-        )
-        if overlapping:
-            problems["start_date"] = (
-                f"An earlier plan runs until {_day(overlapping.last)}, so the plans would "
-                f"overlap. Start this one on {_day(overlapping.last + timedelta(days=1))} "
-                "or later."
-            )
-    return problems
-
-
-def stage_problems(stages: Sequence[Stage]) -> list[str]:
-    """The safe bounds every prescribed stage must keep (the form says them kindly)."""
-    problems = []
-    for number, stage in enumerate(stages, start=1):
-        if not 1 <= stage.minutes_min <= stage.minutes_max <= MAX_MINUTES:
-            problems.append(
-                f"Stage {number}: sessions last between 1 and {MAX_MINUTES} minutes, "
-                "the shortest no longer than the longest."
-            )
-        if not 1 <= stage.sessions_per_week <= MAX_SESSIONS_PER_WEEK:
-            problems.append(f"Stage {number}: plan 1 to {MAX_SESSIONS_PER_WEEK} sessions a week.")
-        if not stage.positions:
-            problems.append(f"Stage {number}: choose at least one position.")
-        if stage.surface not in Surface.values or stage.clothing not in Clothing.values:
-            problems.append(f"Stage {number}: choose a surface and clothing from the list.")
-    return problems
-
+from mats.models import RoutineTemplate
+from mats.services import current_safety_version
 
 # --- Assigning ---------------------------------------------------------------
-
-
-def template_stages(template: RoutineTemplate) -> list[Stage]:
-    """The template's stages as the schedule takes them, positions by name.
-    Use a template from ``published_routine_templates()`` (stages prefetched)."""
-    return [
-        Stage(
-            week_from=stage.week_from,
-            week_to=stage.week_to,
-            minutes_min=stage.minutes_min,
-            minutes_max=stage.minutes_max,
-            sessions_per_week=stage.sessions_per_week,
-            positions=tuple(position.name for position in stage.positions.all()),
-            surface=stage.surface,
-            clothing=stage.clothing,
-            goal=stage.goal,
-        )
-        for stage in template.stages.all()
-    ]
-
-
-def current_plan(patient: Patient) -> Plan | None:
-    """The patient's plan that is waiting, active or paused, if any."""
-    return patient.plans.current().first()
 
 
 def assign_plan(
@@ -370,16 +49,18 @@ def assign_plan(
     submission_key: UUID,
     clearance_reasons: Mapping[str, str] | None = None,
     today: date | None = None,
+    actor: Actor = SYSTEM,
 ) -> tuple[Plan, bool]:
     """Save a new plan for the patient from ``template`` with the
     practitioner's ``stages`` (the template's stages, adjusted).
 
-    - The same ``submission_key`` twice returns the first plan and False.
+    - The same ``submission_key`` twice returns the first plan and False
+      (``plan.form_used_twice`` when it was another patient's form).
     - The gate decides: a blocking answer or an uncleared relative one raises
       GateRefused; no (up-to-date) screening saves the plan as waiting.
     - The patient's current plan ends the day before the new one starts;
       its sessions from then on are removed, earlier ones stay as they were.
-    - Bad dates or stages raise ValidationError, keyed by form field.
+    - Bad dates or stages raise ``Refusals``, each naming its form field.
 
     Returns the plan and whether it was created now.
     """
@@ -392,23 +73,20 @@ def assign_plan(
         earlier = Plan.objects.filter(submission_key=submission_key).first()
         if earlier is not None:
             if earlier.patient_id != patient.pk:
-                raise ValidationError("This form was already used. Reload the page and try again.")
+                raise PlanRefused("plan.form_used_twice")
             return earlier, False
         current = current_plan(patient)
-        problems = plan_date_problems(patient, start_date, end_date, today=today, replacing=current)
+        problems = [
+            *plan_date_problems(patient, start_date, end_date, today=today, replacing=current),
+            *stage_problems(stages),
+        ]
         if problems:
-            raise ValidationError(problems)
-        if stage_problems(stages):
-            raise ValidationError(stage_problems(stages))
+            raise Refusals(problems)
         outcome, screening = gate_for(patient, list(reasons))
-        if outcome.verdict in (gate.Verdict.BLOCKED, gate.Verdict.NEEDS_CLEARANCE):
-            raise GateRefused(outcome)
+        _refuse_unless_clear_to_save(outcome)
         if current is not None:
-            _end(
-                current,
-                last_day=start_date - timedelta(days=1),
-                reason="Replaced by a new plan.",
-            )
+            _end(current, last_day=start_date - timedelta(days=1), reason="Replaced by a new plan.")
+            audit.write(actor, "update", current, clinic_id=patient.clinic_id)
         active = outcome.may_start
         plan = Plan.objects.create(
             patient=patient,
@@ -424,47 +102,142 @@ def assign_plan(
             submission_key=submission_key,
         )
         PlanStage.objects.bulk_create(
-            PlanStage(
-                plan=plan,
-                order=order,
-                week_from=stage.week_from,
-                week_to=stage.week_to,
-                surface=stage.surface,
-                clothing=stage.clothing,
-                minutes_min=stage.minutes_min,
-                minutes_max=stage.minutes_max,
-                sessions_per_week=stage.sessions_per_week,
-                goal=stage.goal,
-                positions=list(stage.positions),
-            )
+            PlanStage(plan=plan, order=order, **{**asdict(stage), "positions": [*stage.positions]})
             for order, stage in enumerate(stages)
         )
-        _record_clearances(plan, outcome, reasons, cleared_by=created_by)
+        audit.write(actor, "create", plan, clinic_id=patient.clinic_id)
+        _record_clearances(
+            plan,
+            outcome,
+            reasons,
+            cleared_by=created_by,
+            actor=actor,
+            clinic_id=patient.clinic_id,
+        )
         if active:
             _fill_sessions(plan, start_date, end_date, stages=stages)
     return plan, True
 
 
+def _refuse_unless_clear_to_save(outcome: gate.GateOutcome) -> None:
+    """A plan may be saved (as waiting, if need be) unless an answer rules the
+    mat out or a relative one has no clearance."""
+    if outcome.verdict is gate.Verdict.BLOCKED:
+        raise GateRefused("plan.blocked_by_contraindication", outcome=outcome)
+    if outcome.verdict is gate.Verdict.NEEDS_CLEARANCE:
+        raise GateRefused("plan.needs_clearance", outcome=outcome)
+
+
+def _record_clearances(
+    plan: Plan,
+    outcome: gate.GateOutcome,
+    reasons: Mapping[str, str],
+    *,
+    cleared_by: User | None,
+    actor: Actor,
+    clinic_id: int,
+    skip: Sequence[str] = (),
+) -> None:
+    """Write a clearance for each relative answer the gate counted as cleared
+    (``outcome.cleared``) that the plan does not have yet, with its reason."""
+    version = current_safety_version()
+    clearances = Clearance.objects.bulk_create(
+        Clearance(
+            plan=plan,
+            code=entry.code,
+            name=entry.name,
+            reason=reasons[entry.code].strip(),
+            cleared_by=cleared_by,
+            safety_version_number=version.number,
+        )
+        for entry in outcome.cleared
+        if entry.code not in skip
+    )
+    for clearance in clearances:
+        audit.write(actor, "create", clearance, clinic_id=clinic_id)
+
+
+def activate_waiting_plans(
+    patient: Patient, *, today: date | None = None, actor: Actor = SYSTEM
+) -> Plan | None:
+    """Start the patient's plan that waits for screening, if the gate now
+    lets it (a clean screening, or every relative answer cleared).
+
+    Called after every new screening; safe to call at any time. Returns the
+    plan it started, or None.
+    """
+    today = today or patient_today(patient)
+    with transaction.atomic():
+        Patient.objects.select_for_update().get(pk=patient.pk)
+        plan = patient.plans.filter(status=PlanStatus.WAITING).first()
+        if plan is None:
+            return None
+        outcome, screening = gate_for_plan(plan)
+        if not outcome.may_start:
+            return None
+        plan.status = PlanStatus.ACTIVE
+        plan.screening = screening
+        plan.save(update_fields=["status", "screening"])
+        _fill_sessions(plan, max(today, plan.start_date), plan.end_date)
+        audit.write(actor, "update", plan, clinic_id=patient.clinic_id)
+    return plan
+
+
+def clear_waiting_plan(
+    plan: Plan,
+    reasons: Mapping[str, str],
+    *,
+    cleared_by: User,
+    today: date | None = None,
+    actor: Actor = SYSTEM,
+) -> Plan | None:
+    """Record clearances for a waiting plan's relative contraindications and
+    start it if nothing else stands in the way. Raises GateRefused when a
+    reason is missing or the answers block the plan; returns the plan if it
+    started."""
+    with transaction.atomic():
+        patient = _lock(plan)
+        if plan.status != PlanStatus.WAITING:
+            raise PlanRefused("plan.not_waiting")
+        already = plan.cleared_codes()
+        offered = [code for code, reason in reasons.items() if reason.strip()]
+        outcome, _ = gate_for(patient, [*already, *offered])
+        _refuse_unless_clear_to_save(outcome)
+        _record_clearances(
+            plan,
+            outcome,
+            reasons,
+            cleared_by=cleared_by,
+            actor=actor,
+            clinic_id=patient.clinic_id,
+            skip=already,
+        )
+        return activate_waiting_plans(patient, today=today, actor=actor)
+
+
 # --- A plan's life -----------------------------------------------------------
 
 
-def pause_plan(plan: Plan, *, reason: str = "", today: date | None = None) -> Plan:
+def pause_plan(
+    plan: Plan, *, reason: str = "", today: date | None = None, actor: Actor = SYSTEM
+) -> Plan:
     """Hold an active plan from today: today's and later sessions are removed
     until it resumes (a session already ticked off stays)."""
     today = today or patient_today(plan.patient)
     with transaction.atomic():
-        _lock(plan)
-        if plan.status != PlanStatus.ACTIVE:
-            raise ValidationError("Only an active plan can be paused.")
+        patient = _lock(plan)
+        if not plan.can_pause:
+            raise PlanRefused("plan.not_active")
         plan.status = PlanStatus.PAUSED
         plan.paused_on = today
         plan.pause_reason = reason.strip()[:200]
         plan.save(update_fields=["status", "paused_on", "pause_reason"])
         _drop_sessions_from(plan, today)
+        audit.write(actor, "update", plan, clinic_id=patient.clinic_id)
     return plan
 
 
-def resume_plan(plan: Plan, *, today: date | None = None) -> Plan:
+def resume_plan(plan: Plan, *, today: date | None = None, actor: Actor = SYSTEM) -> Plan:
     """Carry on a paused plan from today, on the days and stage the calendar
     gives (the plan's weeks count from its first day, pause or not).
 
@@ -472,77 +245,74 @@ def resume_plan(plan: Plan, *, today: date | None = None) -> Plan:
     answer without a practitioner's confirmation."""
     today = today or patient_today(plan.patient)
     with transaction.atomic():
-        _lock(plan)
+        patient = _lock(plan)
         if plan.status != PlanStatus.PAUSED:
-            raise ValidationError("Only a paused plan can be resumed.")
-        outcome, _ = gate_for(plan.patient)
-        if outcome.verdict is gate.Verdict.BLOCKED:
-            raise ValidationError(
-                "The latest safety answers rule the mat out, so the plan cannot carry on. "
-                "If things have changed, record new answers in clinic first."
-            )
-        if outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION:
-            raise ValidationError(
-                "The patient changed an answer that ruled the mat out. Check it with them "
-                "and confirm the change on their page first."
-            )
+            raise PlanRefused("plan.not_paused")
+        outcome, _ = gate_for(patient)
+        actions = plan_actions(plan, outcome)
+        if actions.resume_blocked:
+            raise GateRefused("plan.resume_blocked_by_contraindication", outcome=outcome)
+        if actions.resume_waits_for_confirmation:
+            raise GateRefused("plan.resume_needs_confirmation", outcome=outcome)
         plan.status = PlanStatus.ACTIVE
         plan.paused_on = None
         plan.pause_reason = ""
         plan.save(update_fields=["status", "paused_on", "pause_reason"])
         _fill_sessions(plan, max(today, plan.start_date), plan.end_date)
+        audit.write(actor, "update", plan, clinic_id=patient.clinic_id)
     return plan
 
 
-def end_plan_early(plan: Plan, *, reason: str = "", today: date | None = None) -> Plan:
+def end_plan_early(
+    plan: Plan, *, reason: str = "", today: date | None = None, actor: Actor = SYSTEM
+) -> Plan:
     """End a current plan now: yesterday was its last day. A plan that had
     not started yet simply never starts."""
     today = today or patient_today(plan.patient)
     with transaction.atomic():
-        _lock(plan)
+        patient = _lock(plan)
         if not plan.is_current:
-            raise ValidationError("This plan has already ended.")
+            raise PlanRefused("plan.already_ended")
         _end(
             plan,
             last_day=today - timedelta(days=1),
             reason=reason.strip()[:200] or "Ended early by the practitioner.",
         )
+        audit.write(actor, "update", plan, clinic_id=patient.clinic_id)
     return plan
 
 
-def extend_plan(plan: Plan, new_end: date, *, today: date | None = None) -> Plan:
+def extend_plan(
+    plan: Plan, new_end: date, *, today: date | None = None, actor: Actor = SYSTEM
+) -> Plan:
     """Move a current plan's last day later (a new visit was booked). Adds
-    sessions after the old last day; never touches the ones before it."""
+    sessions after the old last day; never touches the ones before it. A
+    day that is not later, or too late, is refused for the field ``new_end``."""
     today = today or patient_today(plan.patient)
     with transaction.atomic():
-        _lock(plan)
+        patient = _lock(plan)
         if not plan.is_current:
-            raise ValidationError("An ended plan cannot be extended. Assign a new plan instead.")
-        if new_end <= plan.end_date:
-            raise ValidationError(
-                {"new_end": f"Choose a day after the current last day ({_day(plan.end_date)})."}
-            )
-        if new_end > latest_day_for(plan.start_date):
-            raise ValidationError(
-                {
-                    "new_end": f"A plan can last at most {MAX_PLAN_WEEKS} weeks: the last day "
-                    f"can be {_day(latest_day_for(plan.start_date))} at the latest."
-                }
-            )
+            raise PlanRefused("plan.ended_cannot_be_extended")
+        problem = extension_problem(plan, new_end)
+        if problem is not None:
+            raise problem
         old_end = plan.end_date
         plan.end_date = new_end
         plan.save(update_fields=["end_date"])
         if plan.status == PlanStatus.ACTIVE:
             _fill_sessions(plan, max(today, old_end + timedelta(days=1)), new_end)
+        audit.write(actor, "update", plan, clinic_id=patient.clinic_id)
     return plan
 
 
 # --- Internals ---------------------------------------------------------------
 
 
-def _lock(plan: Plan) -> None:
-    Patient.objects.select_for_update().get(pk=plan.patient_id)
+def _lock(plan: Plan) -> Patient:
+    """Lock the plan's patient (one change at a time) and read the plan again."""
+    patient = Patient.objects.select_for_update().get(pk=plan.patient_id)
     plan.refresh_from_db()
+    return patient
 
 
 def _end(plan: Plan, *, last_day: date, reason: str) -> None:

@@ -30,7 +30,7 @@ from accounts.clock import patient_today
 from accounts.models import Patient
 from clinic.plans import gate, schedule_display
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
-from clinic.plans.services import (
+from clinic.plans.queries import (
     current_plan,
     gate_for,
     needs_screening,

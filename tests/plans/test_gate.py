@@ -1,5 +1,5 @@
-"""The safety gate, as a pure function: answers, contraindications and
-clearances in; a verdict out."""
+"""clinic.plans.gate, the safety gate as a pure function: answers,
+contraindications and clearances in; a verdict out."""
 
 from clinic.plans.gate import Verdict, check, withdrawn_answers
 from mats.snapshots import ContraindicationEntry

@@ -1,5 +1,6 @@
-"""The practitioner's page for assigning a plan: defaults, the htmx stage
-swap and preview, saving, the safety gate and every kind of bad input."""
+"""plan_assign (clinic/plans/views.py, its page in pages.py), the
+practitioner's page for assigning a plan: defaults, the htmx stage swap and
+preview, saving, the safety gate and every kind of bad input."""
 
 from datetime import timedelta
 from uuid import uuid4

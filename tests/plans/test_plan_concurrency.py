@@ -1,5 +1,6 @@
-"""Two practitioners (or two tabs, or a retry) assigning a plan to one patient
-at the same moment leave exactly one current plan.
+"""clinic.plans.services.assign_plan in parallel: two practitioners (or two
+tabs, or a retry) assigning a plan to one patient at the same moment leave
+exactly one current plan.
 
 Only PostgreSQL (what production runs) can really run two writing
 transactions at once; SQLite serialises them, so these tests skip there.

@@ -1,4 +1,5 @@
-"""The database's own guarantees behind the plan rules (on SQLite and PostgreSQL)."""
+"""clinic/plans/models: the database's own guarantees behind the plan rules
+(on SQLite and PostgreSQL)."""
 
 from datetime import date, timedelta
 from uuid import uuid4

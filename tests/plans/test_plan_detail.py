@@ -1,5 +1,6 @@
-"""A plan's page: the schedule as prescribed, and pausing, resuming,
-extending, ending and clearing it."""
+"""plan_detail and the plan's actions (clinic/plans/views.py, its page in
+pages.py): the schedule as prescribed, and pausing, resuming, extending,
+ending and clearing it."""
 
 import re
 from datetime import timedelta
@@ -227,3 +228,63 @@ def test_starting_a_plan_still_waiting_for_answers_says_so(alice_client, pat, sa
     assert "clearance is recorded" not in response.text
     plan.refresh_from_db()
     assert plan.status == PlanStatus.WAITING
+
+
+def test_a_plan_held_by_an_answer_that_rules_the_mat_out_cannot_resume(
+    alice_client, screened_pat, routine
+):
+    plan = make_plan(screened_pat, routine)
+    screen(screened_pat, yes=["open-wounds"], source="patient")
+    html = alice_client.get(url(plan)).text
+    assert "latest answers rule the mat out, so the plan cannot carry on." in html
+    assert "Resume the plan" not in html
+    response = alice_client.post(url(plan, "plan-resume"), follow=True)
+    assert (
+        "The latest safety answers rule the mat out, so the plan cannot carry on. "
+        "If things have changed, record new answers in clinic first."
+    ) in response.text
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+
+
+def test_a_plan_held_for_a_changed_answer_waits_for_the_confirmation(
+    alice_client, screened_pat, routine
+):
+    plan = make_plan(screened_pat, routine)
+    screen(screened_pat, yes=["open-wounds"], source="patient")
+    screen(screened_pat, source="patient")
+    html = alice_client.get(url(plan)).text
+    assert "Confirm the change on their page</a> before the plan carries on." in html
+    assert "Resume the plan" not in html
+    response = alice_client.post(url(plan, "plan-resume"), follow=True)
+    assert "confirm the change on their page first." in response.text
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+
+
+def test_an_active_plan_past_its_last_day_says_the_next_is_due(alice_client, screened_pat, routine):
+    today = patient_today(screened_pat)
+    plan = make_plan(
+        screened_pat,
+        routine,
+        start=today - timedelta(days=7),
+        today=today - timedelta(days=7),
+        days=7,
+    )
+    assert "its last day has passed; assign the next plan after the visit." in (
+        alice_client.get(url(plan)).text
+    )
+    Plan.objects.filter(pk=plan.pk).update(end_date=today)
+    assert "its last day has passed" not in alice_client.get(url(plan)).text
+
+
+def test_a_clearance_is_recorded_in_the_trail_as_the_practitioners(
+    alice_client, alice, pat, safety, routine
+):
+    plan = make_plan(pat, routine)
+    screen(pat, yes=["pregnancy"])
+    alice_client.post(url(plan, "plan-clear"), {"clearance-pregnancy": "Sitting only."})
+    clearance = plan.clearances.get()
+    event = AuditEvent.objects.get(object_type="plans.clearance")
+    assert (event.action, event.object_id, event.actor) == ("create", clearance.pk, alice.user)
+    assert event.path == url(plan, "plan-clear")

@@ -1,28 +1,28 @@
-"""A plan's life in the service layer: assign, activate, replace, pause,
-resume, extend and end, never rewriting a past session."""
+"""clinic.plans.services: a plan's life (assign, activate, clear, replace,
+pause, resume, extend, end), never rewriting a past session, refusing with a
+code, and writing its own audit rows."""
 
 from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
+from accounts.audit import Actor
+from accounts.errors import Refusals
+from accounts.models import AuditEvent
+from clinic.plans.errors import GateRefused, PlanRefused
 from clinic.plans.models import (
     Clearance,
     Plan,
     PlannedSession,
     PlanStatus,
-    ScreeningAnswer,
-    ScreeningConfirmation,
 )
 from clinic.plans.schedule import adjust, build_schedule
+from clinic.plans.screening import confirm_withdrawal
 from clinic.plans.services import (
-    GateRefused,
     activate_waiting_plans,
     assign_plan,
     clear_waiting_plan,
-    confirm_withdrawal,
     end_plan_early,
     extend_plan,
     pause_plan,
@@ -68,14 +68,6 @@ def test_no_screening_saves_the_plan_as_waiting_without_sessions(pat, safety, ro
     assert plan.sessions.count() == 0
 
 
-def test_waiting_plan_becomes_active_on_a_clean_screening(pat, safety, routine):
-    plan = make_plan(pat, routine, days=14)  # from today
-    screen(pat)  # records the answers and calls activate_waiting_plans
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.ACTIVE
-    assert plan.sessions.count() == 6
-
-
 def test_waiting_plan_activated_late_only_gets_sessions_from_that_day(pat, safety, routine):
     plan = make_plan(pat, routine, start=MONDAY, days=14, today=MONDAY)
     screen(pat)
@@ -89,21 +81,14 @@ def test_waiting_plan_activated_late_only_gets_sessions_from_that_day(pat, safet
     }
 
 
-def test_waiting_plan_stays_waiting_on_an_absolute_yes(pat, safety, routine):
-    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
-    screen(pat, yes=["open-wounds"])
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.WAITING
-    assert plan.sessions.count() == 0
-
-
 def test_waiting_plan_with_a_relative_yes_starts_once_cleared(pat, safety, routine, alice):
     plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
     screen(pat, yes=["pregnancy"])
     plan.refresh_from_db()
     assert plan.status == PlanStatus.WAITING
-    with pytest.raises(GateRefused):
+    with pytest.raises(GateRefused) as refused:
         clear_waiting_plan(plan, {"pregnancy": "  "}, cleared_by=alice.user, today=MONDAY)
+    assert refused.value.code == "plan.needs_clearance"
     started = clear_waiting_plan(
         plan, {"pregnancy": "Second trimester, sitting only."}, cleared_by=alice.user, today=MONDAY
     )
@@ -122,14 +107,17 @@ def test_absolute_yes_refuses_to_assign(pat, safety, routine):
     screen(pat, yes=["open-wounds"])
     with pytest.raises(GateRefused) as refused:
         make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    assert refused.value.code == "plan.blocked_by_contraindication"
     assert [entry.name for entry in refused.value.outcome.blocking] == ["Open wounds"]
     assert Plan.objects.count() == 0
 
 
 def test_relative_yes_needs_a_reason_and_keeps_who_when_and_version(pat, safety, routine, alice):
     screen(pat, yes=["pregnancy"])
-    with pytest.raises(GateRefused):
+    with pytest.raises(GateRefused) as refused:
         make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    assert refused.value.code == "plan.needs_clearance"
+    assert [entry.code for entry in refused.value.outcome.to_clear] == ["pregnancy"]
     plan = make_plan(
         pat,
         routine,
@@ -184,9 +172,14 @@ def test_a_plan_overlapping_an_earlier_one_still_in_force_is_refused(screened_pa
     # Replaced from day 10: the first plan runs until day 9.
     make_plan(screened_pat, routine, start=MONDAY + timedelta(days=10), today=MONDAY)
     # A third from day 5 would overlap the first plan's days 5 to 9.
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refusals) as refused:
         make_plan(screened_pat, routine, start=MONDAY + timedelta(days=5), today=MONDAY)
-    assert "overlap" in error.value.message_dict["start_date"][0]
+    [error] = refused.value.errors
+    assert (error.code, error.field) == ("plan.overlaps_an_earlier_plan", "start_date")
+    assert (error.params["until"], error.params["first_free"]) == (
+        MONDAY + timedelta(days=9),
+        MONDAY + timedelta(days=10),
+    )
     assert Plan.objects.count() == 2
 
 
@@ -211,15 +204,26 @@ def test_the_same_submission_key_makes_one_plan(screened_pat, routine):
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "field", "words"),
+    ("start", "end", "field", "code"),
     [
-        (MONDAY, MONDAY - timedelta(days=1), "end_date", "on or after the first day"),
-        (MONDAY, MONDAY + timedelta(days=182), "end_date", "at most 26 weeks"),
-        (MONDAY - timedelta(days=1), MONDAY + timedelta(days=5), "start_date", "in the past"),
+        (MONDAY, MONDAY - timedelta(days=1), "end_date", "plan.ends_before_it_starts"),
+        (MONDAY, MONDAY + timedelta(days=182), "end_date", "plan.too_long"),
+        (
+            MONDAY - timedelta(days=1),
+            MONDAY + timedelta(days=5),
+            "start_date",
+            "plan.starts_in_the_past",
+        ),
+        (
+            MONDAY + timedelta(days=367),
+            MONDAY + timedelta(days=370),
+            "start_date",
+            "plan.starts_too_far_ahead",
+        ),
     ],
 )
-def test_bad_dates_are_refused_by_field(screened_pat, routine, start, end, field, words):
-    with pytest.raises(ValidationError) as error:
+def test_bad_dates_are_refused_by_field(screened_pat, routine, start, end, field, code):
+    with pytest.raises(Refusals) as refused:
         assign_plan(
             patient=screened_pat,
             template=routine,
@@ -231,7 +235,7 @@ def test_bad_dates_are_refused_by_field(screened_pat, routine, start, end, field
             submission_key=uuid4(),
             today=MONDAY,
         )
-    assert words in error.value.message_dict[field][0]
+    assert [(error.code, error.field) for error in refused.value.errors] == [(code, field)]
     assert Plan.objects.count() == 0
 
 
@@ -242,16 +246,49 @@ def test_twenty_six_weeks_exactly_is_allowed(screened_pat, routine):
 
 def test_stages_outside_the_safe_bounds_are_refused(screened_pat, routine):
     stages = stages_of(routine)
-    for bad in (
-        adjust(stages[0], minutes_max=91),
-        adjust(stages[0], minutes_min=0),
-        adjust(stages[0], minutes_min=20, minutes_max=10),
-        adjust(stages[0], sessions_per_week=8),
-        adjust(stages[0], positions=()),
+    for bad, code in (
+        (adjust(stages[0], minutes_max=91), "plan.stage_minutes_out_of_bounds"),
+        (adjust(stages[0], minutes_min=0), "plan.stage_minutes_out_of_bounds"),
+        (adjust(stages[0], minutes_min=20, minutes_max=10), "plan.stage_minutes_out_of_bounds"),
+        (adjust(stages[0], sessions_per_week=8), "plan.stage_sessions_out_of_bounds"),
+        (adjust(stages[0], positions=()), "plan.stage_without_positions"),
+        (adjust(stages[0], surface="sand"), "plan.stage_surface_not_listed"),
     ):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refusals) as refused:
             make_plan(screened_pat, routine, stages=[bad, stages[1]], today=MONDAY, start=MONDAY)
+        assert [(error.code, error.params["stage"]) for error in refused.value.errors] == [
+            (code, 1)
+        ]
     assert Plan.objects.count() == 0
+
+
+def test_a_form_used_for_another_patient_is_refused(screened_pat, quinn, routine):
+    key = uuid4()
+    assign_plan(
+        patient=screened_pat,
+        template=routine,
+        stages=stages_of(routine),
+        start_date=MONDAY,
+        end_date=MONDAY + timedelta(days=13),
+        note_for_patient="",
+        created_by=None,
+        submission_key=key,
+        today=MONDAY,
+    )
+    with pytest.raises(PlanRefused) as refused:
+        assign_plan(
+            patient=quinn,
+            template=routine,
+            stages=stages_of(routine),
+            start_date=MONDAY,
+            end_date=MONDAY + timedelta(days=13),
+            note_for_patient="",
+            created_by=None,
+            submission_key=key,
+            today=MONDAY,
+        )
+    assert refused.value.code == "plan.form_used_twice"
+    assert not quinn.plans.exists()
 
 
 def test_editing_the_template_later_changes_nothing_in_the_plan(screened_pat, routine):
@@ -320,10 +357,14 @@ def test_extending_adds_days_after_the_old_end_only(screened_pat, routine):
 
 def test_extending_must_move_the_end_later_and_stay_within_26_weeks(screened_pat, routine):
     plan = make_plan(screened_pat, routine, start=MONDAY, days=14, today=MONDAY)
-    with pytest.raises(ValidationError, match="after the current last day"):
+    with pytest.raises(PlanRefused) as refused:
         extend_plan(plan, MONDAY + timedelta(days=13), today=MONDAY)
-    with pytest.raises(ValidationError, match="at most 26 weeks"):
+    assert (refused.value.code, refused.value.field) == ("plan.extension_not_later", "new_end")
+    with pytest.raises(PlanRefused) as refused:
         extend_plan(plan, MONDAY + timedelta(days=182), today=MONDAY)
+    assert (refused.value.code, refused.value.field) == ("plan.extension_too_long", "new_end")
+    assert refused.value.params["latest"] == MONDAY + timedelta(days=181)
+    assert extend_plan(plan, MONDAY + timedelta(days=181), today=MONDAY).length_in_days == 182
 
 
 def test_ending_early_keeps_the_past_and_removes_today_on(screened_pat, routine):
@@ -336,131 +377,30 @@ def test_ending_early_keeps_the_past_and_removes_today_on(screened_pat, routine)
     assert plan.ended_on == today - timedelta(days=1)
     assert plan.ended_reason == "Moving away"
     assert snapshot(plan) == past
-    with pytest.raises(ValidationError, match="already ended"):
+    with pytest.raises(PlanRefused) as refused:
         end_plan_early(plan, today=today)
-    with pytest.raises(ValidationError, match="cannot be extended"):
+    assert refused.value.code == "plan.already_ended"
+    with pytest.raises(PlanRefused) as refused:
         extend_plan(plan, MONDAY + timedelta(days=40), today=today)
+    assert refused.value.code == "plan.ended_cannot_be_extended"
 
 
 def test_only_an_active_plan_pauses_and_only_a_paused_one_resumes(pat, safety, routine):
     plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)  # waiting
-    with pytest.raises(ValidationError, match="Only an active plan"):
+    with pytest.raises(PlanRefused) as refused:
         pause_plan(plan, today=MONDAY)
-    with pytest.raises(ValidationError, match="Only a paused plan"):
+    assert refused.value.code == "plan.not_active"
+    with pytest.raises(PlanRefused) as refused:
         resume_plan(plan, today=MONDAY)
+    assert refused.value.code == "plan.not_paused"
 
 
-def test_an_absolute_yes_later_holds_the_active_plan(screened_pat, routine):
-    plan = make_plan(screened_pat, routine)
-    screen(screened_pat, yes=["open-wounds"])
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.PAUSED
-    assert "should not be used" in plan.pause_reason
-
-
-def test_a_new_relative_yes_holds_the_active_plan_unless_cleared(screened_pat, routine):
-    plan = make_plan(screened_pat, routine)
-    screen(screened_pat, yes=["pregnancy"])
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.PAUSED
-    assert "clearance" in plan.pause_reason
-
-
-def test_a_relative_yes_already_cleared_keeps_the_plan_running(pat, safety, routine):
-    screen(pat, yes=["pregnancy"])
-    plan = make_plan(pat, routine, clearances={"pregnancy": "Second trimester, feet only."})
-    assert plan.status == PlanStatus.ACTIVE
-    screen(pat, yes=["pregnancy"])
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.ACTIVE
-
-
-# --- An absolute yes the patient takes back ---------------------------------------
-
-
-def test_the_patients_no_after_an_absolute_yes_holds_the_plan_until_confirmed(
-    pat, safety, routine, alice
-):
-    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
-    screen(pat, yes=["open-wounds"], source="patient", recorded_by=pat.user)
-    taken_back = screen(pat, source="patient", recorded_by=pat.user)
-    assert list(taken_back.answers.filter(withdraws_yes=True).values_list("code", flat=True)) == [
-        "open-wounds"
-    ]
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.WAITING
-    confirmation, started = confirm_withdrawal(taken_back, confirmed_by=alice.user, today=MONDAY)
-    assert started == plan
-    assert (confirmation.screening, confirmation.confirmed_by) == (taken_back, alice.user)
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.ACTIVE
-    assert plan.screening == taken_back
-
-
-def test_a_no_recorded_in_clinic_is_the_practitioners_judgement(pat, safety, routine, alice):
-    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
-    screen(pat, yes=["open-wounds"], source="patient", recorded_by=pat.user)
-    in_clinic = screen(pat, recorded_by=alice.user)
-    assert not in_clinic.answers.filter(withdraws_yes=True).exists()
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.ACTIVE
-
-
-def test_a_second_no_does_not_wash_out_the_first(pat, safety, routine):
-    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
-    screen(pat, yes=["open-wounds"], source="patient")
-    screen(pat, source="patient")
-    again = screen(pat, source="patient")
-    assert again.unconfirmed_withdrawals() == ("open-wounds",)
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.WAITING
-
-
-def test_after_a_confirmation_a_later_no_needs_none(pat, safety, routine, alice):
-    screen(pat, yes=["open-wounds"], source="patient")
-    confirm_withdrawal(screen(pat, source="patient"), confirmed_by=alice.user)
-    later = screen(pat, source="patient")
-    assert later.unconfirmed_withdrawals() == ()
-    assert make_plan(pat, routine).status == PlanStatus.ACTIVE
-
-
-def test_a_plan_assigned_while_a_change_waits_is_saved_waiting(pat, safety, routine, alice):
-    screen(pat, yes=["open-wounds"], source="patient")
-    taken_back = screen(pat, source="patient")
-    plan = make_plan(pat, routine)
-    assert plan.status == PlanStatus.WAITING
-    _, started = confirm_withdrawal(taken_back, confirmed_by=alice.user)
-    assert started == plan
-
-
-def test_only_the_latest_screening_waiting_for_it_can_be_confirmed(pat, safety, alice):
-    with pytest.raises(ValidationError, match="no changed answer"):
-        confirm_withdrawal(screen(pat, source="patient"), confirmed_by=alice.user)
-    screen(pat, yes=["open-wounds"], source="patient")
-    taken_back = screen(pat, source="patient")
-    confirm_withdrawal(taken_back, confirmed_by=alice.user)
-    with pytest.raises(ValidationError, match="no changed answer"):
-        confirm_withdrawal(taken_back, confirmed_by=alice.user)  # twice
-    screen(pat, yes=["open-wounds"], source="patient")
-    stale = screen(pat, source="patient")
-    screen(pat, yes=["open-wounds"], source="patient")
-    with pytest.raises(ValidationError, match="answers changed"):
-        confirm_withdrawal(stale, confirmed_by=alice.user)
-    assert ScreeningConfirmation.objects.count() == 1
-
-
-def test_the_database_keeps_one_confirmation_per_screening(pat, safety, alice):
-    screen(pat, yes=["open-wounds"], source="patient")
-    taken_back = screen(pat, source="patient")
-    ScreeningConfirmation.objects.create(screening=taken_back, confirmed_by=alice.user)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ScreeningConfirmation.objects.create(screening=taken_back, confirmed_by=alice.user)
-
-
-def test_the_database_refuses_a_yes_marked_as_taken_back(pat, safety):
-    answer = screen(pat).answers.first()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ScreeningAnswer.objects.filter(pk=answer.pk).update(answer=True, withdraws_yes=True)
+def test_only_a_waiting_plan_is_cleared(screened_pat, routine, alice):
+    plan = make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
+    with pytest.raises(PlanRefused) as refused:
+        clear_waiting_plan(plan, {"pregnancy": "Sitting only."}, cleared_by=alice.user)
+    assert refused.value.code == "plan.not_waiting"
+    assert not plan.clearances.exists()
 
 
 def test_a_plan_held_by_an_absolute_yes_cannot_resume_until_it_is_cleared_up(
@@ -470,12 +410,87 @@ def test_a_plan_held_by_an_absolute_yes_cannot_resume_until_it_is_cleared_up(
     screen(screened_pat, yes=["open-wounds"], source="patient")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PAUSED
-    with pytest.raises(ValidationError, match="rule the mat out"):
+    with pytest.raises(GateRefused) as refused:
         resume_plan(plan, today=MONDAY)
+    assert refused.value.code == "plan.resume_blocked_by_contraindication"
     taken_back = screen(screened_pat, source="patient")
-    with pytest.raises(ValidationError, match="confirm the change"):
+    with pytest.raises(GateRefused) as refused:
         resume_plan(plan, today=MONDAY)
+    assert refused.value.code == "plan.resume_needs_confirmation"
     confirm_withdrawal(taken_back, confirmed_by=alice.user, today=MONDAY)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PAUSED  # the practitioner resumes it
     assert resume_plan(plan, today=MONDAY).status == PlanStatus.ACTIVE
+
+
+# --- The audit trail ---------------------------------------------------------------
+
+
+def trail(obj) -> list[tuple]:
+    return list(
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=obj.pk)
+        .order_by("pk")
+        .values_list("action", "actor", "path", "clinic")
+    )
+
+
+def test_each_change_to_a_plan_writes_its_audit_row_for_the_actor(screened_pat, routine, alice):
+    actor = Actor(user=alice.user, path="/patients/1/plans/")
+    row = (alice.user.pk, actor.path, screened_pat.clinic_id)
+    first = make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
+    assert trail(first) == [("create", None, "", screened_pat.clinic_id)]  # SYSTEM by default
+    plan, _ = assign_plan(
+        patient=screened_pat,
+        template=routine,
+        stages=stages_of(routine),
+        start_date=MONDAY + timedelta(days=1),
+        end_date=MONDAY + timedelta(days=14),
+        note_for_patient="",
+        created_by=alice.user,
+        submission_key=uuid4(),
+        today=MONDAY,
+        actor=actor,
+    )
+    assert trail(first)[1:] == [("update", *row)]  # replaced: it ended
+    pause_plan(plan, today=MONDAY + timedelta(days=2), actor=actor)
+    resume_plan(plan, today=MONDAY + timedelta(days=3), actor=actor)
+    extend_plan(plan, MONDAY + timedelta(days=20), today=MONDAY + timedelta(days=3), actor=actor)
+    end_plan_early(plan, today=MONDAY + timedelta(days=4), actor=actor)
+    assert trail(plan) == [("create", *row)] + [("update", *row)] * 4
+
+
+def test_a_refused_change_writes_no_audit_row(screened_pat, routine, alice):
+    plan = make_plan(screened_pat, routine, start=MONDAY, today=MONDAY)
+    with pytest.raises(PlanRefused):
+        resume_plan(plan, today=MONDAY, actor=Actor(user=alice.user))
+    assert [action for action, *_ in trail(plan)] == ["create"]
+
+
+def test_clearances_are_audited_and_so_is_the_plan_they_start(pat, safety, routine, alice):
+    actor = Actor(user=alice.user, path="/clear/")
+    row = (alice.user.pk, actor.path, pat.clinic_id)
+    plan = make_plan(pat, routine, start=MONDAY, today=MONDAY)
+    screen(pat, yes=["pregnancy"])
+    clear_waiting_plan(
+        plan, {"pregnancy": "Sitting only."}, cleared_by=alice.user, today=MONDAY, actor=actor
+    )
+    assert trail(plan.clearances.get()) == [("create", *row)]
+    assert trail(plan)[1:] == [("update", *row)]
+
+
+def test_clearances_given_when_assigning_are_audited(pat, safety, routine, alice):
+    screen(pat, yes=["pregnancy"])
+    plan, _ = assign_plan(
+        patient=pat,
+        template=routine,
+        stages=stages_of(routine),
+        start_date=MONDAY,
+        end_date=MONDAY + timedelta(days=13),
+        note_for_patient="",
+        created_by=alice.user,
+        submission_key=uuid4(),
+        clearance_reasons={"pregnancy": "Sitting only."},
+        today=MONDAY,
+        actor=Actor(user=alice.user, path="/new/"),
+    )
+    assert trail(plan.clearances.get()) == [("create", alice.user.pk, "/new/", pat.clinic_id)]

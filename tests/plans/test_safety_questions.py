@@ -1,5 +1,6 @@
-"""The patient answers the safety questions on their first visit (and again
-when a question is added); what their answers mean for their plan."""
+"""safety_questions (clinic/plans/screening_views.py): the patient answers the
+safety questions on their first visit (and again when a question is added);
+what their answers mean for their plan."""
 
 import re
 

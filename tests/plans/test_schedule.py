@@ -1,4 +1,5 @@
-"""Properties of schedule generation, checked over many generated ladders."""
+"""clinic.plans.schedule: properties of schedule generation, checked over many
+generated ladders."""
 
 from collections import Counter
 from datetime import date, timedelta

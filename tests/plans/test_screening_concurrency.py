@@ -1,8 +1,8 @@
-"""Safety answers sent at the same moment (two tabs, a resend, the patient
-online while the practitioner records answers in clinic) are judged one
-after the other: each screening against the one before it, so a "yes" that
-rules the mat out and a "no" sent beside it never start the plan between
-them.
+"""clinic.plans.screening.record_screening in parallel: safety answers sent
+together (two tabs, a resend, the patient online while the practitioner
+records answers in clinic) are judged one after the other: each screening
+against the one before it, so a "yes" that rules the mat out and a "no" sent
+beside it never start the plan between them.
 
 Only PostgreSQL (what production runs) can really run two writing
 transactions at once; SQLite serialises them, so these tests skip there.
@@ -15,9 +15,10 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 
-from clinic.plans import gate, services
+from clinic.plans import gate
+from clinic.plans import screening as screening_service
 from clinic.plans.models import PlanStatus, Screening
-from clinic.plans.services import record_screening
+from clinic.plans.screening import record_screening
 from mats.services import published_contraindications
 from tests.factories import make_plan
 
@@ -103,7 +104,7 @@ def test_a_no_sent_while_a_yes_is_being_saved_waits_for_it(pat, safety, routine)
     screening while the yes, older by a moment, was never taken back."""
     plan = make_plan(pat, routine)
     yes_written, no_done = threading.Event(), threading.Event()
-    original = services.activate_waiting_plans
+    original = screening_service.activate_waiting_plans
 
     def slow_for_the_yes(patient, **kwargs):
         # Called by record_screening once its screening is written.
@@ -123,7 +124,7 @@ def test_a_no_sent_while_a_yes_is_being_saved_waits_for_it(pat, safety, routine)
         finally:
             no_done.set()
 
-    with mock.patch.object(services, "activate_waiting_plans", slow_for_the_yes):
+    with mock.patch.object(screening_service, "activate_waiting_plans", slow_for_the_yes):
         results = in_threads(
             {
                 "yes": lambda: record_screening(

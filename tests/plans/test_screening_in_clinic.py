@@ -1,4 +1,5 @@
-"""The practitioner records the patient's answers to the safety questions in clinic."""
+"""patient_screening (clinic/plans/screening_views.py): the practitioner
+records the patient's answers to the safety questions in clinic."""
 
 from django.urls import reverse
 

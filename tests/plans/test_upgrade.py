@@ -1,5 +1,6 @@
-"""A database made before the care side had apps of its own is refused with
-a message that says what to do, and nothing in it is changed."""
+"""clinic.plans.upgrade: a database made before the care side had apps of its
+own is refused with a message that says what to do, and nothing in it is
+changed."""
 
 import os
 import sqlite3

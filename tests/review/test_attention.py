@@ -6,7 +6,7 @@ from uuid import uuid4
 from django.urls import reverse
 
 from accounts.models import Patient
-from clinic.plans.services import confirm_withdrawal
+from clinic.plans.screening import confirm_withdrawal
 from clinic.usage.services import mark_side_effects_seen, report_side_effect
 from tests.factories import make_plan, screen
 

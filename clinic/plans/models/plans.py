@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Patient
 from clinic.plans.models.screening import Screening
-from clinic.plans.schedule import Stage
+from clinic.plans.schedule import Stage, stage_of
 from mats.ladder import MAX_MINUTES, MAX_SESSIONS_PER_WEEK
 from mats.models import Clothing, RoutineTemplate, Surface
 
@@ -163,6 +163,22 @@ class Plan(models.Model):
         return self.status in CURRENT_STATUSES
 
     @property
+    def is_waiting(self) -> bool:
+        return self.status == PlanStatus.WAITING
+
+    @property
+    def can_pause(self) -> bool:
+        return self.status == PlanStatus.ACTIVE
+
+    def has_run_out(self, today: date) -> bool:
+        """Still active, though its last day has passed (the next plan is due)."""
+        return self.status == PlanStatus.ACTIVE and self.end_date < today
+
+    def cleared_codes(self) -> list[str]:
+        """The contraindications a practitioner has cleared for this plan."""
+        return list(self.clearances.values_list("code", flat=True))
+
+    @property
     def last_day(self) -> date:
         """The last day the plan is or was in force."""
         return self.ended_on if self.ended_on is not None else self.end_date
@@ -235,17 +251,7 @@ class PlanStage(models.Model):
         return f"Plan {self.plan_id} stage {self.order}"
 
     def as_stage(self) -> Stage:
-        return Stage(
-            week_from=self.week_from,
-            week_to=self.week_to,
-            minutes_min=self.minutes_min,
-            minutes_max=self.minutes_max,
-            sessions_per_week=self.sessions_per_week,
-            positions=tuple(self.positions),
-            surface=self.surface,
-            clothing=self.clothing,
-            goal=self.goal,
-        )
+        return stage_of(self, positions=tuple(self.positions))
 
 
 class PlannedSession(models.Model):

@@ -1,0 +1,68 @@
+"""Reads about plans and screenings that services, pages and other apps share:
+the current plan, a routine's stages, the latest screening, and the safety
+gate's verdict on it.
+"""
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from accounts.models import Patient
+from clinic.plans import gate
+from clinic.plans.models import Plan, Screening
+from clinic.plans.schedule import Stage, stage_of
+from mats.models import RoutineTemplate
+from mats.services import published_contraindications
+
+
+def current_plan(patient: Patient) -> Plan | None:
+    """The patient's plan that is waiting, active or paused, if any."""
+    return patient.plans.current().first()
+
+
+def plan_for_submission(patient: Patient, raw_key: str | None) -> Plan | None:
+    """The patient's plan saved from the assignment form with this key, if any."""
+    try:
+        key = UUID(raw_key or "")
+    except ValueError:
+        return None
+    return patient.plans.filter(submission_key=key).first()
+
+
+def latest_screening(patient: Patient) -> Screening | None:
+    return patient.screenings.select_related("confirmation").prefetch_related("answers").first()
+
+
+def gate_for(
+    patient: Patient, cleared_codes: Sequence[str] = ()
+) -> tuple[gate.GateOutcome, Screening | None]:
+    """The gate's verdict on the patient's latest screening, now, counting
+    ``cleared_codes`` as cleared; and that screening."""
+    screening = latest_screening(patient)
+    answers = screening.answer_map() if screening else None
+    withdrawn = screening.unconfirmed_withdrawals() if screening else ()
+    outcome = gate.check(answers, published_contraindications(), cleared_codes, withdrawn)
+    return outcome, screening
+
+
+def gate_for_plan(plan: Plan) -> tuple[gate.GateOutcome, Screening | None]:
+    """The gate's verdict for ``plan``: its patient's latest answers, with the
+    clearances the plan already has."""
+    return gate_for(plan.patient, plan.cleared_codes())
+
+
+def needs_screening(patient: Patient) -> bool:
+    """True when published safety questions wait for the patient's answer:
+    never screened, or asked before a question was added."""
+    if not published_contraindications():
+        return False
+    outcome, _ = gate_for(patient)
+    return bool(outcome.unasked)
+
+
+def template_stages(template: RoutineTemplate) -> list[Stage]:
+    """The template's stages as the schedule takes them, positions by name.
+    Use a template from ``published_routine_templates()`` (stages prefetched)."""
+    return [
+        stage_of(stage, positions=tuple(position.name for position in stage.positions.all()))
+        for stage in template.stages.all()
+    ]
