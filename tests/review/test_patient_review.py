@@ -237,6 +237,19 @@ def test_marking_seen_leaves_a_report_that_arrived_since_the_page_loaded(alice_c
     assert "Side effects not seen yet" in _review(alice_client, patient)
 
 
+def test_marking_seen_twice_says_they_were_seen_already(alice_client, history):
+    plan, _ = history
+    patient = plan.patient
+    url = reverse("review-mark-seen", args=[patient.pk])
+    report = patient.side_effect_reports.get()
+    first = alice_client.post(url, {"reports": [report.pk]}, follow=True)
+    assert "Marked as seen. The flag is cleared." in first.text
+    response = alice_client.post(url, {"reports": [report.pk]}, follow=True)
+    assert "Those reports were already marked as seen." in response.text
+    assert "Marked as seen. The flag is cleared." not in response.text
+    assert AuditEvent.objects.filter(action="update", object_id=report.pk).count() == 1
+
+
 def test_another_patients_report_cannot_be_marked_from_here(
     alice_client, history, clinic_a, alice, routine
 ):
