@@ -2,6 +2,7 @@ from django import forms
 from django.db.models.functions import Lower
 
 from accounts.models import Membership, Patient, normalise_email
+from clinic.patients.messages import SENTENCES
 from clinic.plans.models import PlanStatus
 
 NO_CURRENT_PLAN = "none"
@@ -32,6 +33,8 @@ class PatientSearchForm(forms.Form):
 
 
 class AddPatientForm(forms.ModelForm):
+    """Never saved itself: ``clinic.patients.services.add_patient`` adds the patient."""
+
     class Meta:
         model = Patient
         fields = ["full_name", "email", "primary_practitioner"]
@@ -51,7 +54,7 @@ class AddPatientForm(forms.ModelForm):
             },
             "primary_practitioner": {
                 "required": "Please choose the patient's primary practitioner.",
-                "invalid_choice": "Please choose a practitioner from this clinic.",
+                "invalid_choice": SENTENCES["patients.practitioner_elsewhere"],
             },
         }
 
@@ -87,7 +90,5 @@ class AddPatientForm(forms.ModelForm):
             clinic_id=self.membership.clinic_id, email__iexact=email
         ).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(
-                "This clinic already has a patient with that email address."
-            )
+            raise forms.ValidationError(SENTENCES["patients.email_taken"])
         return email

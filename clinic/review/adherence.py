@@ -155,39 +155,27 @@ def longer_sessions(
     ]
 
 
-def longest_missed_run(
+@dataclass(frozen=True)
+class MissedRuns:
+    current: int  # planned sessions missed in a row, counting back from today
+    longest: int  # the most planned sessions missed in a row, up to today
+
+
+def missed_runs(
     planned: Sequence[Planned],
     logged: Sequence[Logged],
     *,
     paused: set[date] = frozenset(),
     today: date,
-) -> int:
-    """The most planned sessions in a row, up to today, with no log."""
+) -> MissedRuns:
+    """Runs of counted planned sessions with no log: the one that reaches
+    today (0 if today's or the latest session was done) and the longest."""
     logged_days = {log.day for log in logged}
     run = longest = 0
     for p in sorted(counted(planned, logged_days, paused, today), key=lambda p: p.day):
         run = 0 if p.day in logged_days else run + 1
         longest = max(longest, run)
-    return longest
-
-
-def current_missed_run(
-    planned: Sequence[Planned],
-    logged: Sequence[Logged],
-    *,
-    paused: set[date] = frozenset(),
-    today: date,
-) -> int:
-    """Planned sessions missed in a row, counting back from today."""
-    logged_days = {log.day for log in logged}
-    run = 0
-    for p in sorted(
-        counted(planned, logged_days, paused, today), key=lambda p: p.day, reverse=True
-    ):
-        if p.day in logged_days:
-            break
-        run += 1
-    return run
+    return MissedRuns(current=run, longest=longest)
 
 
 def pain_rising(logged: Sequence[Logged], *, today: date) -> bool:

@@ -5,3 +5,6 @@ class ReviewConfig(AppConfig):
     name = "clinic.review"
     label = "review"
     verbose_name = "Review before the next visit"
+
+    def ready(self) -> None:
+        from clinic.review import messages  # noqa: F401  (registers the sentences)

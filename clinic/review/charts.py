@@ -59,6 +59,14 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Row:
+    """One day of the table that goes with the chart: each series' value, None if unscored."""
+
+    day: date
+    values: tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
 class Chart:
     width: int
     height: int
@@ -72,6 +80,7 @@ class Chart:
     legend_y: str
     legend_text_y: str
     legend_corner_y: str
+    rows: tuple[Row, ...]  # the chart as a table, one row a day
 
     @property
     def is_empty(self) -> bool:
@@ -137,6 +146,9 @@ def line_chart(first: date, last: date, series: Sequence[SeriesSpec], *, y_max: 
         for day in (first + timedelta(days=offset) for offset in range(0, days + 1, step))
     )
     y_ticks = tuple(Tick(at=_n(y_of(value)), label=str(value)) for value in range(0, y_max + 1, 2))
+    by_series = [dict(spec.values) for spec in series]
+    table_days = sorted({day for values in by_series for day in values if first <= day <= last})
+    rows = tuple(Row(day, tuple(values.get(day) for values in by_series)) for day in table_days)
     legend_y = TOP / 2
     return Chart(
         width=WIDTH,
@@ -151,4 +163,5 @@ def line_chart(first: date, last: date, series: Sequence[SeriesSpec], *, y_max: 
         legend_y=_n(legend_y),
         legend_text_y=_n(legend_y + 4),
         legend_corner_y=_n(legend_y - MARK_SIZE),
+        rows=rows,
     )

@@ -1,10 +1,12 @@
 from django import forms
 
+from clinic.review.messages import SENTENCES
 from clinic.usage.models import FEEDBACK_MAX_LENGTH, Feedback
 
 
 class FeedbackForm(forms.ModelForm):
-    """A message for the patient after the review; they see it on their today page."""
+    """A message for the patient after the review; they see it on their today
+    page. Never saved itself: ``clinic.review.services.leave_feedback`` writes it."""
 
     class Meta:
         model = Feedback
@@ -19,20 +21,16 @@ class FeedbackForm(forms.ModelForm):
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
             "message": {
-                "required": "Write a message for the patient, or leave the box alone.",
-                "max_length": f"Keep it to {FEEDBACK_MAX_LENGTH} characters, please.",
+                "required": SENTENCES["review.feedback_empty"],
+                "max_length": SENTENCES["review.feedback_too_long"].format(
+                    limit=FEEDBACK_MAX_LENGTH
+                ),
             }
         }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-    def clean_message(self) -> str:
-        message = self.cleaned_data["message"].strip()
-        if not message:
-            raise forms.ValidationError("Write a message for the patient, or leave the box alone.")
-        return message
 
 
 class SeenForm(forms.Form):

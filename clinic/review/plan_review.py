@@ -30,14 +30,14 @@ from statistics import mean
 from clinic.review.adherence import (
     LOW_WEEK,
     MISSED_IN_A_ROW,
+    PAIN_RISE,
     Logged,
     Longer,
     Planned,
     Ratio,
     adherence,
-    current_missed_run,
     longer_sessions,
-    longest_missed_run,
+    missed_runs,
     pain_rising,
     sessions_in_words,
 )
@@ -108,6 +108,15 @@ class PainChange:
     def change(self) -> float:
         return self.last - self.first
 
+    @property
+    def in_words(self) -> str:
+        """A change of ``PAIN_RISE`` points or more either way is one that matters."""
+        if self.change <= -PAIN_RISE:
+            return "less pain"
+        if self.change >= PAIN_RISE:
+            return "more pain"
+        return "little change"
+
 
 def last_days_start(today: date) -> date:
     return today - timedelta(days=LAST_DAYS - 1)
@@ -139,7 +148,7 @@ def review(
     recent_sessions, recent_minutes = adherence(
         planned, logged, paused=paused, today=today, since=last_days_start(today)
     )
-    missed = current_missed_run(planned, logged, paused=paused, today=today)
+    missed = missed_runs(planned, logged, paused=paused, today=today)
     rising = pain_rising([log for log in logged if log.day <= today], today=today)
     flags = list(safety_flags(safety))
     if rising:
@@ -152,8 +161,8 @@ def review(
                 f"in the last {LAST_DAYS} days",
             )
         )
-    if missed >= MISSED_IN_A_ROW:
-        flags.append(Flag(MISSED, f"{missed} sessions missed in a row"))
+    if missed.current >= MISSED_IN_A_ROW:
+        flags.append(Flag(MISSED, f"{missed.current} sessions missed in a row"))
     if recent_sessions.fraction is not None and recent_sessions.fraction < LOW_WEEK:
         flags.append(Flag(LOW, f"{recent_sessions.percent} % of sessions in the last 7 days"))
     done_days = [log.day for log in logged if log.day <= today]
@@ -163,8 +172,8 @@ def review(
         minutes=minutes,
         recent_sessions=recent_sessions,
         recent_minutes=recent_minutes,
-        missed_in_a_row=missed,
-        longest_missed=longest_missed_run(planned, logged, paused=paused, today=today),
+        missed_in_a_row=missed.current,
+        longest_missed=missed.longest,
         pain_rising=rising,
         last_session=max(done_days, default=None),
         flags=tuple(flags),

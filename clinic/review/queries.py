@@ -102,10 +102,22 @@ def days_until(moment: datetime | None, patient: Patient, today: date) -> int | 
     return (timezone.localdate(moment, timezone=patient.zone) - today).days
 
 
+def days_away(days: int | None) -> str | None:
+    """Days from today in words: "today", "tomorrow", "in 3 days"; None for none."""
+    if days is None:
+        return None
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
 def attach_reviews(patients: list[Patient], now: datetime) -> None:
     """Give each patient (annotated by ``annotate_for_review``, clinic loaded)
     ``review`` (None without a running plan), ``flags`` and ``visit_in``
-    (days to the next booked visit). One query for all of them."""
+    (days to the next booked visit) with ``visit_when`` in words. One query
+    for all of them."""
     # No one's today is more than a day past the date in UTC.
     until = now.astimezone(UTC).date() + timedelta(days=1)
     running = [p.plan_pk for p in patients if p.plan_status in RUNNING]
@@ -121,6 +133,7 @@ def attach_reviews(patients: list[Patient], now: datetime) -> None:
             flags = patient.review.flags
         patient.flags = flags
         patient.visit_in = days_until(patient.next_visit, patient, today)
+        patient.visit_when = days_away(patient.visit_in)
 
 
 # --- One patient's review page and summary ----------------------------------------
@@ -158,6 +171,10 @@ class PatientReview:
         if self.next_visit is None:
             return None
         return days_until(self.next_visit.starts_at, self.patient, self.today)
+
+    @property
+    def visit_when(self) -> str | None:
+        return days_away(self.visit_in)
 
     @property
     def flags_in_words(self) -> str:

@@ -17,7 +17,7 @@ Rules:
   says so; every report waits for the practitioner to see it.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 
 from accounts.clock import patient_today
-from accounts.models import Patient, User
+from accounts.models import Patient
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.services import pause_plan
 from clinic.usage.models import Sensation, SessionLog, SideEffectReport
@@ -267,15 +267,3 @@ def side_effect_reports(patient: Patient) -> QuerySet[SideEffectReport]:
     """The patient's reports, newest first; ``.unseen()`` for those the
     practitioner has not marked seen."""
     return patient.side_effect_reports.select_related("seen_by")
-
-
-def mark_side_effects_seen(
-    patient: Patient, *, by: User, now=None, only: Collection[int] | None = None
-) -> int:
-    """The practitioner has read the patient's reports (or just those with
-    the pks in ``only``: the ones on the page they read); returns how many
-    were new."""
-    unseen = patient.side_effect_reports.unseen()
-    if only is not None:
-        unseen = unseen.filter(pk__in=only)
-    return unseen.update(seen_by=by, seen_at=now or timezone.now())

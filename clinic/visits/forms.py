@@ -1,9 +1,5 @@
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 
-from accounts.models import Patient
 from clinic.visits.models import NOTE_MAX_LENGTH
 
 
@@ -12,7 +8,8 @@ def _datetime_input() -> forms.DateTimeInput:
 
 
 class VisitForm(forms.Form):
-    """A needling visit just held and, optionally, the next one booked."""
+    """A needling visit just held and, optionally, the next one booked. The
+    rules on the times are the service's (``clinic.visits.services``)."""
 
     visited_at = forms.DateTimeField(
         label="Visit date and time",
@@ -37,33 +34,6 @@ class VisitForm(forms.Form):
         error_messages={"invalid": "Enter a date and time, for example 5/12/2026 09:00."},
     )
 
-    def __init__(self, *args, patient: Patient, **kwargs):
-        self.patient = patient
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-    def clean_visited_at(self):
-        visited_at = self.cleaned_data["visited_at"]
-        if visited_at > timezone.now() + timedelta(hours=1):
-            raise forms.ValidationError(
-                "A visit is recorded once it has happened. Enter a future one as the next visit."
-            )
-        return visited_at
-
-    def clean_next_visit_at(self):
-        next_visit_at = self.cleaned_data["next_visit_at"]
-        if next_visit_at and next_visit_at > timezone.now() + timedelta(days=366):
-            raise forms.ValidationError("The next visit must be within a year.")
-        return next_visit_at
-
-    def clean(self):
-        cleaned = super().clean()
-        visited_at, next_visit_at = cleaned.get("visited_at"), cleaned.get("next_visit_at")
-        if visited_at and next_visit_at and next_visit_at <= visited_at:
-            self.add_error("next_visit_at", "The next visit must come after this one.")
-        taken = self.patient.appointments.filter(
-            starts_at__in=[t for t in (visited_at, next_visit_at) if t]
-        )
-        if taken.exists():
-            raise forms.ValidationError("This patient already has an appointment at that time.")
-        return cleaned

@@ -1,3 +1,6 @@
+"""Adding a patient: the form, the invitation emailed after the commit, and
+what the practitioner reads when the mail server is down."""
+
 import re
 
 import pytest
@@ -6,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Invitation, Membership, Patient
+from clinic.patients.services import PatientRefused
 from tests.conftest import make_user
 from tests.mail import mail_server_down
 
@@ -87,6 +91,21 @@ def test_same_email_twice_in_one_clinic_is_refused(alice_client, alice, pat):
     assert "This clinic already has a patient with that email address." in response.text
     assert Patient.objects.count() == 1
     assert mail.outbox == []
+
+
+def test_an_address_added_meanwhile_is_refused_at_the_field(alice_client, alice, monkeypatch):
+    """The form checked the address; the service (and the database) has the last word."""
+
+    def refuse(*args, **kwargs):
+        raise PatientRefused("patients.email_taken", field="email")
+
+    monkeypatch.setattr("clinic.patients.views.add_patient", refuse)
+    response = _post(
+        alice_client, full_name="Jo", email="jo@x.example", primary_practitioner=alice.pk
+    )
+    assert response.status_code == 200
+    assert "This clinic already has a patient with that email address." in response.text
+    assert 'href="#id_email"' in response.text
 
 
 def test_same_email_may_be_a_patient_at_another_clinic(bob_client, bob, pat):

@@ -1,3 +1,6 @@
+"""The patient's page: what needs attention, visits, plans, the safety
+questions answered over time, the account and its invitations."""
+
 from datetime import timedelta
 
 import pytest
@@ -5,9 +8,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from accounts.clock import patient_today
 from accounts.models import AuditEvent, Invitation, Patient
 from clinic.plans.models import ScreeningConfirmation
-from tests.factories import screen
+from clinic.plans.services import end_plan_early
+from tests.factories import make_plan, screen
 from tests.mail import mail_server_down
 
 
@@ -97,6 +102,14 @@ def test_the_page_shows_the_change_and_a_form_to_confirm_it(alice_client, pat, s
     assert "Nothing of concern." not in html
 
 
+def test_an_answer_taken_back_and_then_answered_again_is_superseded(alice_client, pat, safety):
+    _taken_back(pat)
+    _taken_back(pat)
+    html = alice_client.get(reverse("patient-detail", args=[pat.pk])).text
+    assert html.count("Waits for your confirmation.") == 1
+    assert "Not confirmed; later answers took their place." in html
+
+
 def test_confirming_needs_the_forms_csrf_token(alice, pat, safety):
     taken_back = _taken_back(pat)
     browser = Client(enforce_csrf_checks=True)
@@ -142,3 +155,12 @@ def test_confirming_is_a_post_only(alice_client, pat, safety):
     taken_back = _taken_back(pat)
     assert alice_client.get(_confirm_url(pat, taken_back)).status_code == 405
     assert not ScreeningConfirmation.objects.exists()
+
+
+def test_a_plan_ended_before_its_first_day_says_so(alice_client, screened_pat, routine):
+    later = make_plan(screened_pat, routine, start=patient_today(screened_pat) + timedelta(days=3))
+    html = alice_client.get(reverse("patient-detail", args=[screened_pat.pk])).text
+    assert "before its first day" not in html
+    end_plan_early(later)
+    html = alice_client.get(reverse("patient-detail", args=[screened_pat.pk])).text
+    assert "before its first day" in html

@@ -1,10 +1,15 @@
+"""The practitioner's patient list: this clinic's patients only, search,
+plan filters, pages of 25, htmx results and a fixed number of queries."""
+
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.clock import patient_today
 from accounts.models import Patient
 from clinic.plans.services import pause_plan
 from tests.factories import make_plan, screen
@@ -88,6 +93,14 @@ def test_shows_each_patients_plan(alice_client, clinic_a, alice, screened_pat, r
     html = alice_client.get(reverse("patient-list")).text
     assert "Active until" in html
     assert "Waiting for screening" in html
+
+
+def test_an_active_plan_past_its_last_day_says_so(alice_client, screened_pat, routine):
+    start = patient_today(screened_pat) - timedelta(days=10)
+    plan = make_plan(screened_pat, routine, start=start, days=5, today=start)
+    html = alice_client.get(reverse("patient-list")).text
+    assert f"Active, last day was {plan.end_date:%-d %b}" in html
+    assert "Active until" not in html
 
 
 @pytest.mark.parametrize(

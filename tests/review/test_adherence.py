@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from clinic.review.adherence import (
     Logged,
     Longer,
+    MissedRuns,
     Planned,
     adherence,
-    current_missed_run,
     longer_sessions,
-    longest_missed_run,
+    missed_runs,
     much_longer,
     pain_rising,
 )
@@ -146,8 +146,9 @@ def test_missed_runs_count_planned_days_only():
     planned = days(0, 2, 4, 7, 9)
     logged = [log(0)]
     today = MON + timedelta(days=10)
-    assert current_missed_run(planned, logged, today=today) == 4
-    assert longest_missed_run(planned, [log(0), log(7)], today=today) == 2
+    assert missed_runs(planned, logged, today=today).current == 4
+    assert missed_runs(planned, [log(0), log(7)], today=today).longest == 2
+    assert missed_runs(planned, [log(0), log(9)], today=today) == MissedRuns(current=0, longest=3)
 
 
 def test_pain_after_above_before_on_two_of_last_three():

@@ -5,9 +5,11 @@ from uuid import uuid4
 
 from django.urls import reverse
 
+from accounts.audit import Actor
 from accounts.models import Patient
 from clinic.plans.screening import confirm_withdrawal
-from clinic.usage.services import mark_side_effects_seen, report_side_effect
+from clinic.review.services import mark_reports_seen
+from clinic.usage.services import report_side_effect
 from tests.factories import make_plan, screen
 
 
@@ -37,7 +39,7 @@ def test_unseen_side_effects_flag_the_patient_first_in_the_list(
 def test_seen_reports_no_longer_flag(alice_client, alice, screened_pat, routine):
     make_plan(screened_pat, routine)
     _report(screened_pat)
-    mark_side_effects_seen(screened_pat, by=alice.user)
+    mark_reports_seen(screened_pat, actor=Actor(alice.user))
     html = alice_client.get(reverse("patient-list")).text
     assert ">Pat Patient</a>" in html
     assert "Needs attention" not in html

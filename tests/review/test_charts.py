@@ -67,3 +67,13 @@ def test_day_ticks_fall_on_plan_weeks_and_stay_few():
     short = line_chart(MON, MON + timedelta(days=20), [spec([])])
     assert [tick.label for tick in short.x_ticks] == ["2 Mar", "9 Mar", "16 Mar"]
     assert [tick.label for tick in short.y_ticks] == ["0", "2", "4", "6", "8", "10"]
+
+
+def test_the_table_has_a_row_a_day_and_a_column_a_series():
+    before = spec([(MON, 6), (MON + timedelta(days=2), None), (MON + timedelta(days=9), 5)])
+    after = spec([(MON, 4), (MON + timedelta(days=2), 3)], key="after", marker=SQUARE)
+    chart = line_chart(MON, MON + timedelta(days=6), [before, after])
+    assert [(row.day, row.values) for row in chart.rows] == [
+        (MON, (6, 4)),
+        (MON + timedelta(days=2), (None, 3)),
+    ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.clock import patient_today
 from accounts.models import AuditEvent
-from clinic.review.views import CSV_HEADER, csv_cell
+from clinic.review.export import HEADER, csv_cell
 from tests.review.test_patient_review import _plan, _report, _tick
 
 
@@ -33,7 +33,7 @@ def test_one_row_per_planned_session_with_iso_dates(alice_client, screened_pat, 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert "no-store" in response["Cache-Control"]
-    assert list(rows[0]) == CSV_HEADER
+    assert tuple(rows[0]) == HEADER
     assert len(rows) == plan.sessions.count()
     assert [row["date"] for row in rows] == [s.date.isoformat() for s in sessions]
     for row in rows:

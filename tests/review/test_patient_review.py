@@ -15,6 +15,7 @@ from accounts.clock import patient_today
 from accounts.models import AuditEvent
 from clinic.plans.schedule import adjust
 from clinic.plans.services import end_plan_early, pause_plan, resume_plan
+from clinic.review.services import ReviewError
 from clinic.usage.models import Feedback
 from clinic.usage.services import LogDetails, check_off, report_side_effect, save_details
 from mats.services import acknowledge_safety_version
@@ -236,6 +237,19 @@ def test_marking_seen_leaves_a_report_that_arrived_since_the_page_loaded(alice_c
     assert "Side effects not seen yet" in _review(alice_client, patient)
 
 
+def test_marking_seen_twice_says_they_were_seen_already(alice_client, history):
+    plan, _ = history
+    patient = plan.patient
+    url = reverse("review-mark-seen", args=[patient.pk])
+    report = patient.side_effect_reports.get()
+    first = alice_client.post(url, {"reports": [report.pk]}, follow=True)
+    assert "Marked as seen. The flag is cleared." in first.text
+    response = alice_client.post(url, {"reports": [report.pk]}, follow=True)
+    assert "Those reports were already marked as seen." in response.text
+    assert "Marked as seen. The flag is cleared." not in response.text
+    assert AuditEvent.objects.filter(action="update", object_id=report.pk).count() == 1
+
+
 def test_another_patients_report_cannot_be_marked_from_here(
     alice_client, history, clinic_a, alice, routine
 ):
@@ -297,6 +311,23 @@ def test_empty_or_long_feedback_is_refused_kindly(alice_client, history, message
     )
     assert response.status_code == 200
     assert error in response.text
+    assert not Feedback.objects.exists()
+
+
+def test_a_refusal_from_the_service_is_shown_at_the_message(alice_client, history, monkeypatch):
+    """Should the rules grow past what the form checks, the page still says why."""
+    plan, _ = history
+
+    def refuse(*args, **kwargs):
+        raise ReviewError("review.feedback_too_long", field="message", limit=3)
+
+    monkeypatch.setattr("clinic.review.views.leave_feedback", refuse)
+    response = alice_client.post(
+        reverse("review-feedback", args=[plan.patient.pk]), {"message": "Hello there."}
+    )
+    assert response.status_code == 200
+    assert "Keep it to 3 characters, please." in response.text
+    assert "Hello there." in response.text  # kept in the box to shorten
     assert not Feedback.objects.exists()
 
 

@@ -1,8 +1,10 @@
 """The review's arithmetic on hand-built histories: adherence and dose for
-the plan, the last 7 days and each week; every flag; the pain change."""
+the plan, the last 7 days and each week; every flag; the pain change; the
+days to the next visit in words."""
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +23,7 @@ from clinic.review.plan_review import (
     safety_flags,
     weekly,
 )
+from clinic.review.queries import days_away
 
 MON = date(2026, 3, 2)
 
@@ -285,6 +288,19 @@ def test_pain_change_with_few_scores_splits_them_in_halves():
     assert pain_change([None, None]) is None
 
 
+@pytest.mark.parametrize(
+    ("scores", "words"),
+    [
+        ([6, 4], "less pain"),
+        ([5, 4], "little change"),
+        ([4, 5], "little change"),
+        ([4, 6], "more pain"),
+    ],
+)
+def test_a_change_of_two_points_either_way_is_one_that_matters(scores, words):
+    assert pain_change(scores).in_words == words
+
+
 @given(st.lists(st.one_of(st.none(), st.integers(0, 10)), max_size=40))
 def test_pain_change_stays_on_the_scale(scores):
     change = pain_change(scores)
@@ -312,3 +328,15 @@ def test_dose_is_never_over_100_percent(planned_minutes, logged_minutes, today_o
     assert (LONGER in codes(result)) == (result.recent_minutes.longer > 0)
     for week in weekly(sessions, logs, start=day(0), last_day=day(30), today=today):
         assert week.minutes.done <= week.minutes.planned
+
+
+# --- The next visit ---------------------------------------------------------------------
+
+
+def test_days_to_the_next_visit_in_words():
+    assert [days_away(days) for days in (None, 0, 1, 2)] == [
+        None,
+        "today",
+        "tomorrow",
+        "in 2 days",
+    ]

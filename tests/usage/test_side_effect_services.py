@@ -12,7 +12,6 @@ from clinic.plans.models import PlanStatus
 from clinic.usage.models import SideEffectReport
 from clinic.usage.services import (
     check_off,
-    mark_side_effects_seen,
     report_side_effect,
     side_effect_reports,
     undo_check_off,
@@ -133,15 +132,13 @@ def test_undoing_the_check_off_keeps_the_report(plan):
     assert reported.report.session_log is None
 
 
-def test_the_practitioner_sees_unseen_reports_until_marked_seen(plan, alice, quinn):
+def test_the_practitioner_sees_unseen_reports(plan, quinn):
+    # Marking them seen is the review's (tests/review/test_review_services.py).
     for _ in range(2):
         report_side_effect(
             plan.patient, codes=["bruising"], details="", submission_key=uuid4(), today=MONDAY
         )
     assert side_effect_reports(plan.patient).unseen().count() == 2
-    assert mark_side_effects_seen(plan.patient, by=alice.user) == 2
-    assert side_effect_reports(plan.patient).unseen().count() == 0
-    assert {r.seen_by for r in side_effect_reports(plan.patient)} == {alice.user}
     assert not side_effect_reports(quinn).exists()
 
 

@@ -1,3 +1,5 @@
+"""Recording a needling visit and the next booking, from the patient's page."""
+
 from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse

@@ -1,0 +1,232 @@
+"""What the practitioner's patient list and patient page show, each from one
+call: ``patient_list_page`` (search, filters, flagged patients first,
+pagination, in a fixed number of queries) and ``patient_page`` (visits,
+plans, the screening history, what needs attention, the account and the
+safety guidance read)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef
+from django.utils import timezone
+
+from accounts.models import Clinic, Invitation, Membership, Patient
+from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
+from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
+from clinic.review.attention import Attention, attention_for
+from clinic.review.queries import annotate_for_review, attach_reviews
+from clinic.visits.models import Appointment
+from mats.models import SafetyAcknowledgement, SafetyVersion
+from mats.services import current_safety_version, highest_version_read, last_acknowledgement
+
+PATIENTS_PER_PAGE = 25
+# The patient's page lists this many of their latest answers to the safety questions.
+SCREENINGS_SHOWN = 20
+PAST_VISITS_SHOWN = 10
+PLANS_SHOWN = 10
+
+# Where a patient's current plan stands, as the list says it.
+ACTIVE, ACTIVE_PAST_END, WAITING_FOR_CLEARANCE, WAITING_FOR_SCREENING, PAUSED, NO_PLAN = (
+    "active",
+    "active_past_end",  # still active, though its last day has gone by
+    "waiting_for_clearance",
+    "waiting_for_screening",
+    "paused",
+    "none",
+)
+# Which safety guidance a patient has read.
+NOTHING_PUBLISHED, READ_CURRENT, READ_OLDER, NOT_READ = (
+    "nothing_published",
+    "current",
+    "older",
+    "not_read",
+)
+
+
+def plan_state(
+    status: str | None, last_day: date | None, needs_clearance: bool, today: date
+) -> str:
+    """One of the states above, from the current plan's status and last day."""
+    if status == PlanStatus.ACTIVE:
+        return ACTIVE_PAST_END if last_day < today else ACTIVE
+    if status == PlanStatus.WAITING:
+        return WAITING_FOR_CLEARANCE if needs_clearance else WAITING_FOR_SCREENING
+    if status == PlanStatus.PAUSED:
+        return PAUSED
+    return NO_PLAN
+
+
+def safety_read(version_read: int | None, current: SafetyVersion | None) -> str:
+    """Whether the highest version the patient read is the one published now."""
+    if current is None:
+        return NOTHING_PUBLISHED
+    if version_read is None:
+        return NOT_READ
+    return READ_CURRENT if version_read == current.number else READ_OLDER
+
+
+# --- The list --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    """A patient as ``annotate_for_review`` and ``attach_reviews`` left them
+    (``review``, ``flags``, ``last_session``, ``visit_when``, ...) and what the
+    list says about their plan and the safety guidance."""
+
+    patient: Patient
+    plan_state: str
+    safety_read: str
+
+
+@dataclass(frozen=True)
+class PatientListPage:
+    clinic: Clinic
+    rows: Page  # of PatientRow, flagged patients first
+    flagged: int  # among everyone the search found
+    query: str
+    status: str
+    show: str
+    safety_version: SafetyVersion | None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.query or self.status or self.show)
+
+
+def patient_list_page(
+    membership: Membership,
+    *,
+    query: str = "",
+    status: str = "",
+    show: str = "",
+    page_number: int = 1,
+    now: datetime,
+) -> PatientListPage:
+    """The clinic's patients whose name contains ``query``, with that plan
+    ``status`` (or ``NO_CURRENT_PLAN``), everyone or the flagged only."""
+    patients = (
+        annotate_for_review(Patient.objects.filter(clinic_id=membership.clinic_id), now)
+        .select_related("primary_practitioner__user", "user", "clinic")
+        .annotate(safety_version_read=highest_version_read(OuterRef("pk")))
+        .order_by("full_name")
+    )
+    if query:
+        patients = patients.filter(full_name__icontains=query)
+    if status == NO_CURRENT_PLAN:
+        patients = patients.filter(plan_status__isnull=True)
+    elif status:
+        patients = patients.filter(plan_status=status)
+    # The flags come partly from the log (clinic.review), so they are worked
+    # out for every patient the search finds, in one more query, and the
+    # flagged patients come first.
+    found = list(patients)
+    attach_reviews(found, now)
+    found.sort(key=lambda patient: not patient.flags)
+    flagged = sum(1 for patient in found if patient.flags)
+    if show == NEEDS_ATTENTION:
+        found = found[:flagged]
+    current = current_safety_version()
+    today = timezone.localdate(now)
+    rows = [
+        PatientRow(
+            patient=patient,
+            plan_state=plan_state(
+                patient.plan_status, patient.plan_end, patient.needs_clearance, today
+            ),
+            safety_read=safety_read(patient.safety_version_read, current),
+        )
+        for patient in found
+    ]
+    return PatientListPage(
+        clinic=membership.clinic,
+        rows=Paginator(rows, PATIENTS_PER_PAGE).get_page(page_number),
+        flagged=flagged,
+        query=query,
+        status=status,
+        show=show,
+        safety_version=current,
+    )
+
+
+# --- One patient -----------------------------------------------------------------------
+
+# Whether an answer taken back (an absolute yes, now no) has been confirmed.
+CONFIRMED, WAITING_FOR_CONFIRMATION, SUPERSEDED = "confirmed", "waiting", "superseded"
+
+
+@dataclass(frozen=True)
+class ScreeningRow:
+    """One time the patient answered the safety questions, for their page."""
+
+    screening: Screening
+    said_yes: list[ScreeningAnswer]
+    took_back: list[ScreeningAnswer]  # absolute yes before, their own no now
+    # For answers taken back: confirmed, waiting for a confirmation, or
+    # superseded (not confirmed, and later answers took their place).
+    confirmation: str | None = None
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    patient: Patient
+    attention: Attention
+    upcoming_visits: list[Appointment]
+    past_visits: list[Appointment]  # the latest
+    plans: list[Plan]  # the latest
+    history: list[ScreeningRow]  # latest first
+    invitation: Invitation | None  # the latest
+    safety_version: SafetyVersion | None
+    safety_read: SafetyAcknowledgement | None  # of the highest version they read
+    safety_read_state: str
+
+    @property
+    def latest_screening(self) -> ScreeningRow | None:
+        return self.history[0] if self.history else None
+
+
+def patient_page(patient: Patient, now: datetime) -> PatientPage:
+    attention = attention_for(patient)
+    current = current_safety_version()
+    read = last_acknowledgement(patient)
+    return PatientPage(
+        patient=patient,
+        attention=attention,
+        upcoming_visits=list(patient.appointments.upcoming(now)),
+        past_visits=list(patient.appointments.past(now)[:PAST_VISITS_SHOWN]),
+        plans=list(patient.plans.all()[:PLANS_SHOWN]),
+        history=screening_history(patient, waiting=attention.to_confirm),
+        invitation=patient.invitations.first(),
+        safety_version=current,
+        safety_read=read,
+        safety_read_state=safety_read(read.version.number if read else None, current),
+    )
+
+
+def screening_history(patient: Patient, waiting: Screening | None = None) -> list[ScreeningRow]:
+    """The patient's latest answers first, in three queries however many.
+    ``waiting`` is the screening whose taken-back answers wait for a confirmation."""
+    screenings = patient.screenings.select_related(
+        "recorded_by", "confirmation__confirmed_by"
+    ).prefetch_related("answers")[:SCREENINGS_SHOWN]
+    rows = []
+    for screening in screenings:
+        took_back = [answer for answer in screening.answers.all() if answer.withdraws_yes]
+        rows.append(
+            ScreeningRow(
+                screening=screening,
+                said_yes=[answer for answer in screening.answers.all() if answer.answer],
+                took_back=took_back,
+                confirmation=_confirmation(screening, waiting) if took_back else None,
+            )
+        )
+    return rows
+
+
+def _confirmation(screening: Screening, waiting: Screening | None) -> str:
+    if screening.is_confirmed:
+        return CONFIRMED
+    if screening == waiting:
+        return WAITING_FOR_CONFIRMATION
+    return SUPERSEDED
