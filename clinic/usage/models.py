@@ -91,12 +91,21 @@ class SessionLog(models.Model):
             return self.minutes_done
         return self.planned_session.minutes
 
+    # A score of 0 ("no pain", "not relaxed at all") is an answer: never test truthiness.
+
+    @property
+    def pain_scored(self) -> bool:
+        """Pain was scored before or after the session."""
+        return self.pain_before is not None or self.pain_after is not None
+
+    @property
+    def relaxation_scored(self) -> bool:
+        return self.relaxation is not None
+
     @property
     def has_scores(self) -> bool:
-        """Any score given. A score of 0 ("no pain") is an answer, so never test truthiness."""
-        return any(
-            score is not None for score in (self.pain_before, self.pain_after, self.relaxation)
-        )
+        """Any score given."""
+        return self.pain_scored or self.relaxation_scored
 
     @property
     def has_details(self) -> bool:
