@@ -116,6 +116,19 @@ class SessionLog(models.Model):
         return [Sensation(code).label for code in self.sensations if code in Sensation.values]
 
 
+def _kept_link(to: type[models.Model], related_name: str, help_text: str) -> models.ForeignKey:
+    """An optional link to what a record was made with. The record is history:
+    it stays, unlinked, if that row goes."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
 class SideEffectReportQuerySet(models.QuerySet):
     def unseen(self):
         return self.filter(seen_at__isnull=True)
@@ -127,21 +140,11 @@ class SideEffectReport(models.Model):
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="side_effect_reports"
     )
-    plan = models.ForeignKey(
-        Plan,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="side_effect_reports",
-        help_text="The plan in force when it was reported.",
-    )
-    session_log = models.ForeignKey(
+    plan = _kept_link(Plan, "side_effect_reports", "The plan in force when it was reported.")
+    session_log = _kept_link(
         SessionLog,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="side_effect_reports",
-        help_text="The session it was reported with; kept if the check-off is undone.",
+        "side_effect_reports",
+        "The session it was reported with; kept if the check-off is undone.",
     )
     day = models.DateField(help_text="The patient's day it is about.")
     reported_at = models.DateTimeField(default=timezone.now)
@@ -197,14 +200,7 @@ FEEDBACK_MAX_LENGTH = 1000
 
 class Feedback(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="feedback")
-    plan = models.ForeignKey(
-        Plan,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="feedback",
-        help_text="The plan under review when it was written.",
-    )
+    plan = _kept_link(Plan, "feedback", "The plan under review when it was written.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
