@@ -1,5 +1,6 @@
-"""The patient's today page and ticking a session off: one tap (htmx or a
-plain form), how it went, undo, a missed day, and every bad input."""
+"""The patient's today page and ticking a session off (clinic/usage/views.py:
+the session card's views): one tap (htmx or a plain form), how it went, undo,
+a missed day, and every bad input."""
 
 import re
 from datetime import UTC, date, datetime, timedelta

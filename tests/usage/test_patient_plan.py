@@ -1,4 +1,5 @@
-"""The patient sees the plan their practitioner set, day by day."""
+"""The patient sees the plan their practitioner set, day by day
+(clinic/usage/views.py: patient_plan, with pages.plan_page and plan_calendar)."""
 
 import re
 from datetime import timedelta

@@ -1,5 +1,6 @@
-"""Reporting a side effect: with the day's check-off or on its own page; the
-patient sees at once what to do, the plan pauses when a rule says so."""
+"""Reporting a side effect (clinic/usage/views.py): with the day's check-off
+or on its own page; the patient sees at once what to do, the plan pauses when
+a rule says so."""
 
 import pytest
 from django.urls import reverse
