@@ -122,7 +122,8 @@ def card(
     reports: tuple[ReportLink, ...] = ()
     if log is not None:
         state = DONE
-        details = details or details_form(log=log)
+        if details is None:
+            details = details_form(log=log)
         reports = tuple(
             ReportLink(report.pk, ", ".join(_signs(report)))
             for report in log.side_effect_reports.all()
@@ -142,7 +143,7 @@ def card(
         is_today=session.date == today,
         problem=problem,
         can_undo=log is not None and can_undo(log, today),
-        check_off_form=check_off or CheckOffForm(),
+        check_off_form=check_off if check_off is not None else CheckOffForm(),
         details_form=details,
         details_open=log is not None and bool(details.errors or not log.has_details),
         position=position,
