@@ -5,3 +5,6 @@ class UsageConfig(AppConfig):
     name = "clinic.usage"
     label = "usage"
     verbose_name = "The patient's mat sessions"
+
+    def ready(self) -> None:
+        from clinic.usage import messages  # noqa: F401  (registers the sentences)

@@ -12,7 +12,6 @@ from functools import cache
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
-from accounts.models import Patient
 from accounts.text import displayable, validate_storable_text
 from clinic.usage.models import (
     LOG_NOTE_MAX_LENGTH,
@@ -20,7 +19,8 @@ from clinic.usage.models import (
     SIDE_EFFECT_DETAILS_MAX_LENGTH,
     Sensation,
 )
-from clinic.usage.services import LogDetails
+from clinic.usage.rules import LogDetails
+from clinic.usage.services import Noticed
 from mats.ladder import MAX_MINUTES
 from mats.snapshots import StopRuleEntry
 
@@ -48,17 +48,12 @@ def zone_choices() -> tuple[tuple[str, str], ...]:
     return (("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names))
 
 
-class TimeZoneForm(forms.ModelForm):
-    """Which zone the patient's "today" follows."""
+class TimeZoneForm(forms.Form):
+    """Which zone the patient's "today" follows; blank follows the clinic's."""
 
-    class Meta:
-        model = Patient
-        fields = ["time_zone"]
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, clinic_zone: str, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        clinic_zone = self.instance.clinic.time_zone
         self.fields["time_zone"] = forms.ChoiceField(
             label="Your time zone",
             required=False,
@@ -138,13 +133,37 @@ def _score(label: str, low: str, high: str) -> forms.TypedChoiceField:
     )
 
 
+def _signs(label: str, help_text: str) -> forms.MultipleChoiceField:
+    """The stop rules' signs to tick; the choices come from what is published."""
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choose signs from the list."},
+    )
+
+
+def _submission_key() -> forms.UUIDField:
+    """One key per form shown: sending it twice reports once."""
+    return forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE_FORM)
+
+
+class _OffersSigns(_PlainLabels):
+    """A form with a ``side_effects`` field offering the published stop rules."""
+
+    def __init__(self, *args, stop_rules: Sequence[StopRuleEntry], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side_effects"].choices = [(rule.code, rule.symptom) for rule in stop_rules]
+
+
 class CheckOffForm(_PlainLabels):
     """One tap needs nothing; the timer page also sends the minutes done."""
 
     minutes_done = _minutes()
 
 
-class LogDetailsForm(_PlainLabels):
+class LogDetailsForm(_OffersSigns):
     """How the session went, and any side effects: every part optional."""
 
     minutes_done = _minutes()
@@ -158,12 +177,8 @@ class LogDetailsForm(_PlainLabels):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose how it felt from the list."},
     )
-    side_effects = forms.MultipleChoiceField(
-        label="Did you notice any of these?",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Tick any that apply. You will see at once what to do.",
-        error_messages={"invalid_choice": "Choose signs from the list."},
+    side_effects = _signs(
+        "Did you notice any of these?", "Tick any that apply. You will see at once what to do."
     )
     side_effect_details = _text(
         "Anything else you noticed",
@@ -176,11 +191,7 @@ class LogDetailsForm(_PlainLabels):
         LOG_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE_FORM)
-
-    def __init__(self, *args, stop_rules: Sequence[StopRuleEntry], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["side_effects"].choices = [(rule.code, rule.symptom) for rule in stop_rules]
+    submission_key = _submission_key()
 
     def details(self) -> LogDetails:
         data = self.cleaned_data
@@ -193,35 +204,32 @@ class LogDetailsForm(_PlainLabels):
             note=data["note"],
         )
 
-    @property
-    def reports_side_effects(self) -> bool:
-        return bool(self.cleaned_data["side_effects"] or self.cleaned_data["side_effect_details"])
+    def noticed(self) -> Noticed | None:
+        """The side effects reported with the details, if any."""
+        data = self.cleaned_data
+        if not (data["side_effects"] or data["side_effect_details"]):
+            return None
+        return Noticed(data["side_effects"], data["side_effect_details"], data["submission_key"])
 
 
-class SideEffectForm(_PlainLabels):
+class SideEffectForm(_OffersSigns):
     """A side effect on its own, for example one noticed the next morning."""
 
-    side_effects = forms.MultipleChoiceField(
-        label="What did you notice?",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Tick any that apply.",
-        error_messages={"invalid_choice": "Choose signs from the list."},
-    )
+    side_effects = _signs("What did you notice?", "Tick any that apply.")
     details = _text(
         "In your own words",
         SIDE_EFFECT_DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="When it started, where, and whether it is still there.",
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE_FORM)
-
-    def __init__(self, *args, stop_rules: Sequence[StopRuleEntry], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["side_effects"].choices = [(rule.code, rule.symptom) for rule in stop_rules]
+    submission_key = _submission_key()
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not (cleaned.get("side_effects") or cleaned.get("details")):
             raise forms.ValidationError("Tick what you noticed, or describe it in your own words.")
         return cleaned
+
+    def noticed(self) -> Noticed:
+        data = self.cleaned_data
+        return Noticed(data["side_effects"], data["details"], data["submission_key"])

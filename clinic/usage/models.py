@@ -91,12 +91,21 @@ class SessionLog(models.Model):
             return self.minutes_done
         return self.planned_session.minutes
 
+    # A score of 0 ("no pain", "not relaxed at all") is an answer: never test truthiness.
+
+    @property
+    def pain_scored(self) -> bool:
+        """Pain was scored before or after the session."""
+        return self.pain_before is not None or self.pain_after is not None
+
+    @property
+    def relaxation_scored(self) -> bool:
+        return self.relaxation is not None
+
     @property
     def has_scores(self) -> bool:
-        """Any score given. A score of 0 ("no pain") is an answer, so never test truthiness."""
-        return any(
-            score is not None for score in (self.pain_before, self.pain_after, self.relaxation)
-        )
+        """Any score given."""
+        return self.pain_scored or self.relaxation_scored
 
     @property
     def has_details(self) -> bool:
@@ -105,6 +114,19 @@ class SessionLog(models.Model):
 
     def sensation_labels(self) -> list[str]:
         return [Sensation(code).label for code in self.sensations if code in Sensation.values]
+
+
+def _kept_link(to: type[models.Model], related_name: str, help_text: str) -> models.ForeignKey:
+    """An optional link to what a record was made with. The record is history:
+    it stays, unlinked, if that row goes."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
 
 
 class SideEffectReportQuerySet(models.QuerySet):
@@ -118,21 +140,11 @@ class SideEffectReport(models.Model):
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="side_effect_reports"
     )
-    plan = models.ForeignKey(
-        Plan,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="side_effect_reports",
-        help_text="The plan in force when it was reported.",
-    )
-    session_log = models.ForeignKey(
+    plan = _kept_link(Plan, "side_effect_reports", "The plan in force when it was reported.")
+    session_log = _kept_link(
         SessionLog,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="side_effect_reports",
-        help_text="The session it was reported with; kept if the check-off is undone.",
+        "side_effect_reports",
+        "The session it was reported with; kept if the check-off is undone.",
     )
     day = models.DateField(help_text="The patient's day it is about.")
     reported_at = models.DateTimeField(default=timezone.now)
@@ -188,14 +200,7 @@ FEEDBACK_MAX_LENGTH = 1000
 
 class Feedback(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="feedback")
-    plan = models.ForeignKey(
-        Plan,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="feedback",
-        help_text="The plan under review when it was written.",
-    )
+    plan = _kept_link(Plan, "feedback", "The plan under review when it was written.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -39,6 +39,7 @@ class Day:
     can_log: bool = False  # a missed session still inside the window for ticking off
     scores: tuple[int | None, int | None] = (None, None)  # pain before, after
     side_effects: tuple[str, ...] = ()
+    is_today: bool = False
 
     @property
     def day(self) -> date:
@@ -47,6 +48,16 @@ class Day:
     @property
     def is_session(self) -> bool:
         return self.state in (DONE, MISSED, TODAY, UPCOMING)
+
+    @property
+    def has_pain_scores(self) -> bool:
+        """Pain scored before or after; 0 ("no pain") counts."""
+        return any(score is not None for score in self.scores)
+
+    @property
+    def has_page(self) -> bool:
+        """A day whose session has a page to open: done, or today's."""
+        return self.state in (DONE, TODAY)
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,7 @@ def calendar(
                 can_log=state == MISSED and loggable_from is not None and row.day >= loggable_from,
                 scores=(log.pain_before, log.pain_after) if log else (None, None),
                 side_effects=tuple(reported.get(row.day, ())),
+                is_today=row.day == today,
             )
         )
     counts = {state: sum(1 for d in days if d.state == state) for state in (DONE, MISSED)}

@@ -1,14 +1,15 @@
 """The patient's day: ticking a session off, adding how it went, undoing it,
-and reporting side effects. Nothing here sees a request; views write the
-audit rows.
+reporting side effects, and the time zone their days follow. Nothing here
+sees a request. Each service writes its own audit row in the same
+transaction, on behalf of the ``actor`` the view passes (``SYSTEM`` for the
+demo and scripts).
 
 Every function that takes ``today`` means the patient's calendar day
-(``patient_today``) and works it out when it is not given.
+(``patient_today``) and works it out when it is not given. The rules
+themselves (the window for ticking off, what a log may hold) are in
+``clinic/usage/rules.py``; a refusal is a ``UsageRefused`` with a stable
+code, or ``Refusals`` for several parts of the details at once.
 
-Rules:
-
-- A session can be ticked off on its day or up to ``LOG_DAYS_BACK`` days
-  later, never before its day.
 - Ticking off is idempotent: a double tap, a second tab or a retry finds the
   log the first one wrote (the patient row is locked, and the unique
   constraint on the log is the backstop).
@@ -17,55 +18,74 @@ Rules:
   says so; every report waits for the practitioner to see it.
 """
 
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 
+from accounts import audit
+from accounts.audit import SYSTEM, Actor
 from accounts.clock import patient_today
+from accounts.errors import Refusals
 from accounts.models import Patient
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.services import pause_plan
-from clinic.usage.models import Sensation, SessionLog, SideEffectReport
+from clinic.usage.models import (
+    SIDE_EFFECT_DETAILS_MAX_LENGTH,
+    Sensation,
+    SessionLog,
+    SideEffectReport,
+)
+from clinic.usage.rules import (
+    LogDetails,
+    UsageRefused,
+    can_undo,
+    details_problems,
+    loggable_problem,
+    minutes_problem,
+    text_problem,
+)
 from mats.services import current_safety_version, published_stop_rules
 from mats.snapshots import StopRuleEntry
 
-LOG_DAYS_BACK = 3
+
+def _lock(patient: Patient) -> None:
+    """One change to a patient's day at a time: a second request waits here."""
+    Patient.objects.select_for_update().get(pk=patient.pk)
 
 
-@dataclass(frozen=True)
-class LogDetails:
-    """How the session went, as the patient told it; every part optional."""
-
-    minutes_done: int | None = None
-    pain_before: int | None = None
-    pain_after: int | None = None
-    relaxation: int | None = None
-    sensations: Sequence[str] = ()
-    note: str = ""
-
-
-def _day(value: date) -> str:
-    return formats.date_format(value, "l j F")
-
-
-def loggable_problem(session: PlannedSession, today: date) -> str | None:
-    """Why this session cannot be ticked off today, or None if it can."""
-    if session.date > today:
-        return (
-            f"This session is on {_day(session.date)}. You can tick it off on the day, not before."
-        )
-    if session.date < today - timedelta(days=LOG_DAYS_BACK):
-        return (
-            f"Sessions can be ticked off up to {LOG_DAYS_BACK} days later, and this one was "
-            f"on {_day(session.date)}. Tell your practitioner at your next visit if you did it."
-        )
-    return None
+def _check_off(
+    session: PlannedSession, *, minutes_done: int | None, today: date, now: datetime
+) -> tuple[SessionLog, bool]:
+    """``check_off`` without its audit row; call it inside a transaction."""
+    _lock(session.patient)
+    try:
+        session = PlannedSession.objects.select_related("plan").get(pk=session.pk)
+    except PlannedSession.DoesNotExist:
+        raise UsageRefused("usage.session_gone") from None
+    existing = SessionLog.objects.filter(planned_session=session).first()
+    if existing is not None:
+        return existing, False
+    problem = loggable_problem(session, today) or minutes_problem(minutes_done)
+    if problem:
+        raise problem
+    try:
+        with transaction.atomic():
+            log = SessionLog.objects.create(
+                planned_session=session, logged_at=now, minutes_done=minutes_done
+            )
+    except IntegrityError:
+        # Another request wrote it between our look and our write.
+        log = SessionLog.objects.filter(planned_session=session).first()
+        if log is None:
+            raise
+        return log, False
+    return log, True
 
 
 def check_off(
@@ -73,54 +93,32 @@ def check_off(
     *,
     minutes_done: int | None = None,
     today: date | None = None,
-    now=None,
+    now: datetime | None = None,
+    actor: Actor = SYSTEM,
 ) -> tuple[SessionLog, bool]:
     """Mark the session done. Returns the log and whether it was made now;
-    a session already ticked off is returned as it is. Raises ValidationError
-    when the day is outside the window or the session is gone."""
+    a session already ticked off is returned as it is. Refuses a day outside
+    the window, minutes out of range and a session that is gone."""
     patient = session.patient
     now = now or timezone.now()
     today = today or patient_today(patient, now)
     with transaction.atomic():
-        # One check-off per patient at a time: a second request waits here,
-        # then finds the first one's log.
-        Patient.objects.select_for_update().get(pk=patient.pk)
-        try:
-            session = PlannedSession.objects.select_related("plan").get(pk=session.pk)
-        except PlannedSession.DoesNotExist:
-            raise ValidationError("This session is no longer in your plan.") from None
-        existing = SessionLog.objects.filter(planned_session=session).first()
-        if existing is not None:
-            return existing, False
-        problem = loggable_problem(session, today)
-        if problem:
-            raise ValidationError(problem)
-        try:
-            with transaction.atomic():
-                log = SessionLog.objects.create(
-                    planned_session=session, logged_at=now, minutes_done=minutes_done
-                )
-        except IntegrityError:
-            # Another request wrote it between our look and our write.
-            log = SessionLog.objects.filter(planned_session=session).first()
-            if log is None:
-                raise
-            return log, False
-    return log, True
+        log, created = _check_off(session, minutes_done=minutes_done, today=today, now=now)
+        if created:
+            audit.write(actor, "create", log, clinic_id=patient.clinic_id)
+    return log, created
 
 
-def save_details(log: SessionLog, details: LogDetails) -> SessionLog:
-    """Replace how the session went with ``details`` (blank parts clear it)."""
-    unknown = set(details.sensations) - set(Sensation.values)
-    if unknown:
-        raise ValidationError("Choose how it felt from the list.")
+def _save_details(log: SessionLog, details: LogDetails) -> None:
+    problems = details_problems(details)
+    if problems:
+        raise Refusals(problems)
     log.minutes_done = details.minutes_done
     log.pain_before = details.pain_before
     log.pain_after = details.pain_after
     log.relaxation = details.relaxation
     log.sensations = [code for code in Sensation.values if code in details.sensations]
     log.note = details.note.strip()
-    log.full_clean(exclude=["planned_session"], validate_unique=False)
     log.save(
         update_fields=[
             "minutes_done",
@@ -131,15 +129,18 @@ def save_details(log: SessionLog, details: LogDetails) -> SessionLog:
             "note",
         ]
     )
+
+
+def save_details(log: SessionLog, details: LogDetails, *, actor: Actor = SYSTEM) -> SessionLog:
+    """Replace how the session went with ``details`` (blank parts clear it).
+    Raises ``Refusals`` naming each part that cannot be kept."""
+    with transaction.atomic():
+        _save_details(log, details)
+        audit.write(actor, "update", log, clinic_id=log.planned_session.patient.clinic_id)
     return log
 
 
-def can_undo(log: SessionLog, today: date) -> bool:
-    """A check-off can be taken back on the (patient's) day it was made."""
-    return patient_today(log.planned_session.patient, log.logged_at) == today
-
-
-def undo_check_off(log: SessionLog, *, today: date | None = None) -> bool:
+def undo_check_off(log: SessionLog, *, today: date | None = None, actor: Actor = SYSTEM) -> bool:
     """Take a check-off back. Side effects reported with it stay reported.
 
     Returns whether a log was deleted: False when another tab undid it first.
@@ -147,15 +148,13 @@ def undo_check_off(log: SessionLog, *, today: date | None = None) -> bool:
     patient = log.planned_session.patient
     today = today or patient_today(patient)
     with transaction.atomic():
-        Patient.objects.select_for_update().get(pk=patient.pk)
+        _lock(patient)
         log = SessionLog.objects.filter(pk=log.pk).select_related("planned_session").first()
         if log is None:
             return False
         if not can_undo(log, today):
-            raise ValidationError(
-                "A session can be un-ticked only on the day you ticked it off. "
-                "Tell your practitioner if it is wrong."
-            )
+            raise UsageRefused("usage.undo_too_late")
+        audit.write(actor, "delete", log, clinic_id=patient.clinic_id)
         log.delete()
     return True
 
@@ -165,11 +164,11 @@ def undo_check_off(log: SessionLog, *, today: date | None = None) -> bool:
 
 def stop_rules_for(codes: Sequence[str]) -> list[StopRuleEntry]:
     """The published stop rules with these codes, in the published order.
-    Raises ValidationError for a code that is not published (any more)."""
+    Refuses a code that is not published (any more)."""
     rules = published_stop_rules()
     known = {rule.code for rule in rules}
     if set(codes) - known:
-        raise ValidationError("Choose signs from the list.")
+        raise UsageRefused("usage.unknown_sign")
     return [rule for rule in rules if rule.code in codes]
 
 
@@ -189,25 +188,30 @@ def report_side_effect(
     submission_key: UUID,
     session_log: SessionLog | None = None,
     today: date | None = None,
+    actor: Actor = SYSTEM,
 ) -> Reported:
     """Record what the patient noticed; pause their active plan if a chosen
     stop rule says so. The same ``submission_key`` twice returns the first
-    report. Raises ValidationError for an empty report or unknown signs."""
+    report. Refuses unknown signs, an empty report and text that cannot be
+    kept."""
     today = today or patient_today(patient)
     rules = stop_rules_for(codes)
     details = details.strip()
     if not rules and not details:
-        raise ValidationError("Choose a sign from the list or describe what happened.")
+        raise UsageRefused("usage.report_empty")
+    problem = text_problem(details, field="details", limit=SIDE_EFFECT_DETAILS_MAX_LENGTH)
+    if problem:
+        raise problem
     with transaction.atomic():
-        Patient.objects.select_for_update().get(pk=patient.pk)
+        _lock(patient)
         earlier = SideEffectReport.objects.filter(submission_key=submission_key).first()
         if earlier is not None:
             if earlier.patient_id != patient.pk:
-                raise ValidationError("This form was already used. Reload the page and try again.")
+                raise UsageRefused("usage.form_used_twice")
             return Reported(earlier, False, None, tuple(stop_rules_for_report(earlier)))
         plan = patient.plans.current().first()
         version = current_safety_version()
-        report = SideEffectReport(
+        report = SideEffectReport.objects.create(
             patient=patient,
             plan=plan,
             session_log=session_log,
@@ -226,18 +230,78 @@ def report_side_effect(
             pauses_plan=any(rule.pauses_plan for rule in rules),
             submission_key=submission_key,
         )
-        report.full_clean(exclude=["patient", "plan", "session_log"])
-        report.save()
+        audit.write(actor, "create", report, clinic_id=patient.clinic_id)
         paused = None
         if report.pauses_plan and plan is not None and plan.status == PlanStatus.ACTIVE:
             names = ", ".join(rule.symptom for rule in rules if rule.pauses_plan)
-            paused = pause_plan(plan, reason=f"The patient reported: {names}", today=today)
+            # pause_plan writes the plan's own "update" row.
+            paused = pause_plan(
+                plan, reason=f"The patient reported: {names}", today=today, actor=actor
+            )
     return Reported(report, True, paused, tuple(rules))
 
 
 def stop_rules_for_report(report: SideEffectReport) -> list[StopRuleEntry]:
     """The stop rules as they were when the report was made."""
     return [StopRuleEntry(**entry) for entry in report.symptoms]
+
+
+# --- Both at once, from the session card -------------------------------------
+
+
+@dataclass(frozen=True)
+class Noticed:
+    """Side effects the patient ticked or described on one form."""
+
+    codes: Sequence[str]
+    details: str
+    submission_key: UUID
+
+
+def save_how_it_went(
+    session: PlannedSession,
+    details: LogDetails,
+    *,
+    noticed: Noticed | None = None,
+    today: date | None = None,
+    actor: Actor = SYSTEM,
+) -> tuple[SessionLog, Reported | None]:
+    """How the session went, and any side effects noticed, in one step. The
+    session is ticked off first should it not be (another tab undid it), and
+    its audit row says whether the log was created or updated."""
+    patient = session.patient
+    now = timezone.now()
+    today = today or patient_today(patient, now)
+    reported = None
+    with transaction.atomic():
+        log, created = _check_off(session, minutes_done=None, today=today, now=now)
+        _save_details(log, details)
+        audit.write(actor, "create" if created else "update", log, clinic_id=patient.clinic_id)
+        if noticed is not None:
+            reported = report_side_effect(
+                patient,
+                codes=noticed.codes,
+                details=noticed.details,
+                submission_key=noticed.submission_key,
+                session_log=log,
+                today=today,
+                actor=actor,
+            )
+    return log, reported
+
+
+# --- Settings --------------------------------------------------------------------
+
+
+def set_time_zone(patient: Patient, zone: str, *, actor: Actor = SYSTEM) -> Patient:
+    """The zone the patient's days follow from now on; blank follows the clinic's."""
+    if zone and zone not in zoneinfo.available_timezones():
+        raise UsageRefused("usage.unknown_time_zone", field="time_zone")
+    with transaction.atomic():
+        patient.time_zone = zone
+        patient.save(update_fields=["time_zone"])
+        audit.write(actor, "update", patient, clinic_id=patient.clinic_id)
+    return patient
 
 
 # --- Reading, for the patient's pages and the practitioner's review ---------------

@@ -1,5 +1,6 @@
-"""The patient's today page and ticking a session off: one tap (htmx or a
-plain form), how it went, undo, a missed day, and every bad input."""
+"""The patient's today page and ticking a session off (clinic/usage/views.py:
+the session card's views): one tap (htmx or a plain form), how it went, undo,
+a missed day, and every bad input."""
 
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -237,6 +238,18 @@ def test_details_post_after_an_undo_in_another_tab_ticks_off_again(pat_client, p
     session = today_session(plan)
     pat_client.post(url("session-details", session), details(pain_before="4"))
     assert SessionLog.objects.get().pain_before == 4
+
+
+def test_details_are_audited_as_the_patient_once_per_post(pat_client, pat, plan):
+    session = today_session(plan)
+    pat_client.post(url("session-details", session), details(pain_before="4"))
+    pat_client.post(url("session-details", session), details(pain_before="5"), **HTMX)
+    log = SessionLog.objects.get()
+    trail = AuditEvent.objects.order_by("pk").values_list("actor", "action", "object_id", "path")
+    assert list(trail) == [
+        (pat.user.pk, "create", log.pk, url("session-details", session)),
+        (pat.user.pk, "update", log.pk, url("session-details", session)),
+    ]
 
 
 # --- Undo ----------------------------------------------------------------------------

@@ -1,3 +1,7 @@
+"""The Today page greets the patient and names their practitioner
+(clinic/usage/views.py: patient_home); the home dispatcher and the menu
+answer each role."""
+
 from django.urls import reverse
 
 from tests.conftest import make_user

@@ -1,4 +1,5 @@
-"""The patient sees the plan their practitioner set, day by day."""
+"""The patient sees the plan their practitioner set, day by day
+(clinic/usage/views.py: patient_plan, with pages.plan_page and plan_calendar)."""
 
 import re
 from datetime import timedelta
@@ -118,6 +119,20 @@ def test_the_calendar_shows_done_missed_rest_upcoming_and_today(
     assert "2 of 2, week 2: Get used to it." in html
     # The missed session was four days ago: too late to tick off here.
     assert "I did it: tick it off" not in html
+    # The days done and today's open their page; missed and upcoming ones do not.
+    assert html.count("Details of ") == 3
+    assert f'href="{reverse("session-day", args=[first.pk])}"' in html
+    assert html.count("(today)") == html.count(" plan-today") == 1
+
+
+def test_a_plan_with_nothing_done_yet_invites_the_first_tick(
+    pat_client, screened_pat, safety, routine
+):
+    acknowledge_safety_version(screened_pat, safety)
+    make_plan(screened_pat, routine, days=14)
+    html = _squash(pat_client.get(reverse("patient-plan")).text)
+    assert "Tick off your next session to start one" in html
+    assert "6 sessions in all." in html
 
 
 def test_a_missed_session_can_be_ticked_off_from_the_calendar(

@@ -1,4 +1,5 @@
-"""The patient chooses the time zone their days follow."""
+"""The patient chooses the time zone their days follow (the settings page,
+clinic/usage/views.py: patient_settings)."""
 
 from django.urls import reverse
 

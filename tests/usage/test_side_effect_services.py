@@ -1,15 +1,18 @@
-"""Reporting side effects: the stop rules as published, a pause when a rule
-says so, one report per form, and the practitioner's unseen list."""
+"""Reporting side effects (clinic/usage/services.py): the stop rules as
+published, a pause when a rule says so, one report per form, the refusals'
+codes, the audit rows, and the practitioner's unseen list."""
 
 from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from accounts.audit import Actor
+from accounts.models import AuditEvent
 from clinic.plans.models import PlanStatus
 from clinic.usage.models import SideEffectReport
+from clinic.usage.rules import UsageRefused
 from clinic.usage.services import (
     check_off,
     report_side_effect,
@@ -74,23 +77,58 @@ def test_own_words_alone_are_a_report(plan):
 
 
 @pytest.mark.parametrize(
-    ("codes", "details", "words"),
+    ("codes", "details", "code"),
     [
-        ([], "   ", "Choose a sign"),
-        (["not-a-rule"], "", "from the list"),
-        ([], "x" * 1001, "at most 1000"),
-        ([], "bad \x00 text", "control character"),
-        ([], "bad \udfff text", "cannot be saved"),
+        ([], "   ", "usage.report_empty"),
+        (["not-a-rule"], "", "usage.unknown_sign"),
+        (["not-a-rule"], "Itchy.", "usage.unknown_sign"),
+        ([], "x" * 1001, "usage.text_too_long"),
+        ([], "bad \x00 text", "usage.control_character"),
+        ([], "bad \udfff text", "usage.broken_character"),
     ],
 )
-def test_a_bad_report_is_refused_and_changes_nothing(plan, codes, details, words):
-    with pytest.raises(ValidationError, match=words):
+def test_a_bad_report_is_refused_and_changes_nothing(plan, codes, details, code):
+    with pytest.raises(UsageRefused) as refused:
         report_side_effect(
             plan.patient, codes=codes, details=details, submission_key=uuid4(), today=MONDAY
         )
+    assert refused.value.code == code
     assert not SideEffectReport.objects.exists()
+    assert not AuditEvent.objects.exists()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
+
+
+def test_another_patients_form_key_is_refused(plan, quinn):
+    key = uuid4()
+    report_side_effect(quinn, codes=[], details="Theirs.", submission_key=key, today=MONDAY)
+    with pytest.raises(UsageRefused) as refused:
+        report_side_effect(plan.patient, codes=[], details="Mine.", submission_key=key)
+    assert refused.value.code == "usage.form_used_twice"
+    assert SideEffectReport.objects.get().patient == quinn
+
+
+def test_a_report_and_the_pause_it_makes_are_audited_for_the_actor(plan, pat):
+    actor = Actor(user=pat.user, path="/home/side-effects/new/")
+    key = uuid4()
+    reported = report_side_effect(
+        plan.patient, codes=["dizziness"], details="", submission_key=key, actor=actor
+    )
+    report_side_effect(plan.patient, codes=["dizziness"], details="", submission_key=key)
+    trail = AuditEvent.objects.order_by("pk").values_list(
+        "actor", "clinic", "action", "object_type", "object_id", "path"
+    )
+    assert list(trail) == [
+        (
+            pat.user.pk,
+            pat.clinic_id,
+            "create",
+            "usage.sideeffectreport",
+            reported.report.pk,
+            actor.path,
+        ),
+        (pat.user.pk, pat.clinic_id, "update", "plans.plan", plan.pk, actor.path),
+    ]
 
 
 def test_the_same_form_twice_makes_one_report(plan):

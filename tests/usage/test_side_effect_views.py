@@ -1,12 +1,14 @@
-"""Reporting a side effect: with the day's check-off or on its own page; the
-patient sees at once what to do, the plan pauses when a rule says so."""
+"""Reporting a side effect (clinic/usage/views.py): with the day's check-off
+or on its own page; the patient sees at once what to do, the plan pauses when
+a rule says so."""
 
 import pytest
 from django.urls import reverse
 
 from accounts.clock import patient_today
+from accounts.models import AuditEvent
 from clinic.plans.models import PlanStatus
-from clinic.usage.models import SideEffectReport
+from clinic.usage.models import SessionLog, SideEffectReport
 from clinic.usage.services import report_side_effect
 from mats.services import acknowledge_safety_version
 from tests import lone_surrogate
@@ -125,6 +127,34 @@ def test_reporting_twice_from_one_form_makes_one_report(pat_client, plan):
     pat_client.post(NEW, {"submission_key": KEY, "details": "Red marks."})
     pat_client.post(NEW, {"submission_key": KEY, "details": "Red marks."})
     assert SideEffectReport.objects.count() == 1
+
+
+def test_a_form_key_another_patient_used_is_refused_in_words(pat_client, plan, quinn):
+    report_side_effect(quinn, codes=[], details="Theirs.", submission_key=KEY)
+    response = pat_client.post(NEW, {"submission_key": KEY, "details": "Mine."})
+    assert response.status_code == 200
+    assert "This form was already used. Reload the page and try again." in response.text
+    assert SideEffectReport.objects.get().patient == quinn
+    session = _session(plan)
+    for headers in ({}, HTMX):
+        response = pat_client.post(
+            reverse("session-details", args=[session.pk]),
+            {"submission_key": KEY, "side_effects": ["bruising"], "pain_before": "3"},
+            **headers,
+        )
+        assert response.status_code == 200
+        assert "This form was already used. Reload the page and try again." in response.text
+    assert SideEffectReport.objects.count() == 1
+    assert not SessionLog.objects.exists()
+
+
+def test_a_report_and_its_pause_are_audited_as_the_patient(pat_client, pat, plan):
+    pat_client.post(NEW, {"submission_key": KEY, "side_effects": ["dizziness"]})
+    trail = AuditEvent.objects.order_by("pk").values_list("actor", "action", "object_type", "path")
+    assert list(trail) == [
+        (pat.user.pk, "create", "usage.sideeffectreport", NEW),
+        (pat.user.pk, "update", "plans.plan", NEW),
+    ]
 
 
 def test_another_patients_report_is_404(pat_client, quinn, safety, routine):

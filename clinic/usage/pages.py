@@ -1,0 +1,353 @@
+"""What each of the patient's pages shows, read in one call per page.
+
+Views check access, call one of these, and render. Everything a template
+would otherwise work out is decided here: which state the session card is
+in, whether "How did it go?" opens, who may undo, what the Today page says
+about the plan, and each day of the calendar. Templates only show it.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from uuid import uuid4
+
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.clock import patient_today
+from accounts.models import Patient, User
+from clinic.plans import gate, schedule_display
+from clinic.plans.models import Plan, PlannedSession, PlanStatus
+from clinic.plans.services import current_plan, gate_for
+from clinic.usage import plan_calendar
+from clinic.usage.forms import CheckOffForm, LogDetailsForm, SideEffectForm, TimeZoneForm
+from clinic.usage.models import Feedback, SessionLog, SideEffectReport
+from clinic.usage.rules import NOT_YET, OPEN, can_undo, earliest_loggable, log_window
+from clinic.usage.services import (
+    Reported,
+    log_of,
+    logs_for_plan,
+    session_for_day,
+    stop_rules_for_report,
+)
+from mats.models import Position
+from mats.services import published_positions, published_stop_rules
+from mats.snapshots import StopRuleEntry
+
+# A report with no sign ticked was told in the patient's own words.
+OWN_WORDS = "in your own words"
+
+
+def _signs(report: SideEffectReport) -> list[str]:
+    return report.symptom_names or [OWN_WORDS]
+
+
+# --- Forms -----------------------------------------------------------------------
+
+
+def details_form(data=None, *, log: SessionLog | None = None) -> LogDetailsForm:
+    """ "How did it go?": as posted, or fresh with what ``log`` holds and a new
+    key, so side effects sent with it are reported once."""
+    if data is not None:
+        return LogDetailsForm(data, stop_rules=published_stop_rules())
+    initial = {"submission_key": uuid4()}
+    if log is not None:
+        initial |= {
+            "minutes_done": log.minutes_done,
+            "pain_before": log.pain_before,
+            "pain_after": log.pain_after,
+            "relaxation": log.relaxation,
+            "sensations": log.sensations,
+            "note": log.note,
+        }
+    return LogDetailsForm(initial=initial, stop_rules=published_stop_rules())
+
+
+def side_effect_form(data=None) -> SideEffectForm:
+    return SideEffectForm(
+        data, initial={"submission_key": uuid4()}, stop_rules=published_stop_rules()
+    )
+
+
+def time_zone_form(patient: Patient, data=None) -> TimeZoneForm:
+    return TimeZoneForm(
+        data, initial={"time_zone": patient.time_zone}, clinic_zone=patient.clinic.time_zone
+    )
+
+
+# --- The session card ------------------------------------------------------------
+
+# What the card offers: the log and "How did it go?" (DONE), the check-off
+# (TO_DO), or why not: before the day (NOT_YET_DUE) or too long after (TOO_LATE).
+DONE, TO_DO, NOT_YET_DUE, TOO_LATE = "done", "to_do", "not_yet", "too_late"
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    pk: int
+    signs: str
+
+
+@dataclass(frozen=True)
+class Card:
+    session: PlannedSession
+    log: SessionLog | None
+    state: str
+    is_today: bool
+    problem: str  # a refusal, in words
+    can_undo: bool
+    check_off_form: CheckOffForm
+    details_form: LogDetailsForm | None
+    details_open: bool  # "How did it go?" opens with errors or nothing said yet
+    position: Position | None
+    reports: tuple[ReportLink, ...]  # side effects reported with this session
+    reported: Reported | None  # just reported: what to do now
+    saved: bool
+
+
+def card(
+    patient: Patient,
+    session: PlannedSession,
+    *,
+    today: date | None = None,
+    details: LogDetailsForm | None = None,
+    check_off: CheckOffForm | None = None,
+    problem: str = "",
+    reported: Reported | None = None,
+    saved: bool = False,
+) -> Card:
+    """The session card: the session, and its log if it was ticked off."""
+    today = today or patient_today(patient)
+    log = log_of(session)
+    position = None
+    reports: tuple[ReportLink, ...] = ()
+    if log is not None:
+        state = DONE
+        if details is None:
+            details = details_form(log=log)
+        reports = tuple(
+            ReportLink(report.pk, ", ".join(_signs(report)))
+            for report in log.side_effect_reports.all()
+        )
+    else:
+        window = log_window(session.date, today)
+        state = {OPEN: TO_DO, NOT_YET: NOT_YET_DUE}.get(window, TOO_LATE)
+        position = published_positions().filter(name=session.position).first()
+        if details is not None and details.errors and not problem:
+            # Details refused for a session that is not ticked off (another tab
+            # undid it) have no form on this card to show them: say them here.
+            problem = " ".join(error for errors in details.errors.values() for error in errors)
+    return Card(
+        session=session,
+        log=log,
+        state=state,
+        is_today=session.date == today,
+        problem=problem,
+        can_undo=log is not None and can_undo(log, today),
+        check_off_form=check_off if check_off is not None else CheckOffForm(),
+        details_form=details,
+        details_open=log is not None and bool(details.errors or not log.has_details),
+        position=position,
+        reports=reports,
+        reported=reported,
+        saved=saved,
+    )
+
+
+# --- Today -----------------------------------------------------------------------
+
+# What the Today page says, first match wins: the safety gate stops the mat
+# (BLOCKED, AWAITING_CONFIRMATION); a session to show (SESSION); or why there
+# is none today.
+BLOCKED = "blocked"
+AWAITING_CONFIRMATION = "awaiting_confirmation"
+SESSION = "session"
+NO_PLAN = "no_plan"
+WAITING_FOR_CLEARANCE = "waiting_for_clearance"
+NEEDS_SCREENING = "needs_screening"
+PAUSED = "paused"
+NOT_STARTED = "not_started"
+REST_DAY = "rest_day"
+FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class Home:
+    practitioner: User
+    plan: Plan | None
+    state: str
+    plan_paused: bool  # said above a session that stays on a paused plan
+    card: Card | None
+    upcoming: tuple[PlannedSession, ...]  # the next few sessions of an active plan
+    feedback: Feedback | None  # the practitioner's latest message
+    note_for_patient: str
+
+
+def _home_state(
+    verdict: gate.Verdict,
+    plan: Plan | None,
+    session: PlannedSession | None,
+    today: date,
+    upcoming: tuple[PlannedSession, ...],
+) -> str:
+    if verdict is gate.Verdict.BLOCKED:
+        return BLOCKED
+    if verdict is gate.Verdict.NEEDS_CONFIRMATION:
+        # An answer that ruled the mat out was taken back: the practitioner checks first.
+        return AWAITING_CONFIRMATION
+    if session is not None:
+        return SESSION
+    if plan is None:
+        return NO_PLAN
+    if plan.status == PlanStatus.WAITING:
+        if verdict is gate.Verdict.NEEDS_CLEARANCE:
+            return WAITING_FOR_CLEARANCE
+        return NEEDS_SCREENING
+    if plan.status == PlanStatus.PAUSED:
+        return PAUSED
+    if today < plan.start_date:
+        return NOT_STARTED
+    return REST_DAY if upcoming else FINISHED
+
+
+def home(patient: Patient) -> Home:
+    today = patient_today(patient)
+    plan = current_plan(patient)
+    cleared = list(plan.clearances.values_list("code", flat=True)) if plan else []
+    outcome, _ = gate_for(patient, cleared)
+    session = session_for_day(patient, today)
+    upcoming: tuple[PlannedSession, ...] = ()
+    if plan is not None and plan.status == PlanStatus.ACTIVE:
+        upcoming = tuple(plan.sessions.filter(date__gt=today)[:3])
+    state = _home_state(outcome.verdict, plan, session, today, upcoming)
+    return Home(
+        practitioner=patient.primary_practitioner.user,
+        plan=plan,
+        state=state,
+        plan_paused=plan is not None and plan.status == PlanStatus.PAUSED,
+        card=card(patient, session, today=today) if state == SESSION else None,
+        upcoming=upcoming,
+        feedback=patient.feedback.select_related("author").first(),
+        note_for_patient=plan.note_for_patient if plan and state != BLOCKED else "",
+    )
+
+
+# --- The guided timer ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timer:
+    session: PlannedSession | None  # today's
+    log: SessionLog | None
+    form: CheckOffForm | None  # the minutes, filled in by the timer
+
+
+def timer(patient: Patient) -> Timer:
+    session = session_for_day(patient, patient_today(patient))
+    if session is None:
+        return Timer(None, None, None)
+    form = CheckOffForm(initial={"minutes_done": session.minutes})
+    return Timer(session, log_of(session), form)
+
+
+# --- The plan as a calendar ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    plan: Plan | None  # the current plan, or else the last one that ran
+    today: date
+    ended: bool
+    awaiting_confirmation: bool  # a withdrawn answer waits for the practitioner
+    asks_for_answers: bool  # waiting for the safety questions, nothing else in the way
+    paused: bool
+    # The days and the progress; None while the plan waits to start.
+    calendar: plan_calendar.Calendar | None = None
+    sessions: int = 0
+    streak: int = 0
+    stage: plan_calendar.Progress | None = None
+
+
+def plan_page(patient: Patient) -> PlanPage:
+    today = patient_today(patient)
+    # The current plan, or else the last one that ran, so its calendar stays to look back on.
+    plan = current_plan(patient) or (
+        patient.plans.filter(status=PlanStatus.ENDED, ended_on__gte=F("start_date")).first()
+    )
+    if plan is None:
+        return PlanPage(None, today, False, False, False, False)
+    awaiting = False
+    if plan.is_current:
+        outcome, _ = gate_for(patient)
+        awaiting = outcome.verdict is gate.Verdict.NEEDS_CONFIRMATION
+    page = PlanPage(
+        plan=plan,
+        today=today,
+        ended=plan.status == PlanStatus.ENDED,
+        awaiting_confirmation=awaiting,
+        asks_for_answers=plan.status == PlanStatus.WAITING and not awaiting,
+        paused=plan.status == PlanStatus.PAUSED,
+    )
+    if plan.status == PlanStatus.WAITING:
+        return page
+    return _with_calendar(page, patient, plan, today)
+
+
+def _with_calendar(page: PlanPage, patient: Patient, plan: Plan, today: date) -> PlanPage:
+    stages = plan.schedule_stages()
+    sessions = list(plan.sessions.all())
+    rows = schedule_display.as_written(
+        stages, plan.start_date, plan.end_date, plan.last_day, sessions
+    ).rows
+    logged = {
+        log.day: plan_calendar.LoggedDay(log.pain_before, log.pain_after)
+        for log in logs_for_plan(plan)
+    }
+    reported: dict[date, list[str]] = {}
+    for report in patient.side_effect_reports.filter(
+        day__range=(plan.start_date, plan.last_day)
+    ).order_by("reported_at"):
+        reported.setdefault(report.day, []).extend(_signs(report))
+    days = plan_calendar.calendar(
+        rows,
+        today=today,
+        session_pks={session.date: session.pk for session in sessions},
+        logged=logged,
+        reported=reported,
+        paused_on=plan.paused_on,
+        loggable_from=earliest_loggable(today),
+    )
+    return replace(
+        page,
+        calendar=days,
+        sessions=len(sessions),
+        streak=plan_calendar.streak([s.date for s in sessions], set(logged), today),
+        stage=plan_calendar.progress(stages, plan.start_date, plan.end_date, today),
+    )
+
+
+# --- Side effects and settings ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    report: SideEffectReport
+    rules: tuple[StopRuleEntry, ...]  # as they were when reported
+    paused: bool  # the plan it was reported under is paused now
+
+
+def side_effect_detail(report: SideEffectReport) -> ReportPage:
+    return ReportPage(
+        report=report,
+        rules=tuple(stop_rules_for_report(report)),
+        paused=report.plan is not None and report.plan.status == PlanStatus.PAUSED,
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    form: TimeZoneForm
+    now: datetime  # in the zone the patient's days follow
+
+
+def settings(patient: Patient, form: TimeZoneForm) -> Settings:
+    return Settings(form=form, now=timezone.localtime(timezone=patient.zone))
