@@ -4,10 +4,11 @@ from datetime import date, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.clock import patient_today
-from accounts.models import Patient
+from accounts.models import AuditEvent, Patient
 from clinic.plans.models import Plan, PlannedSession, PlanStage, PlanStatus, Screening
 from clinic.plans.queries import template_stages
 from clinic.plans.schedule import Stage
@@ -139,3 +140,13 @@ def bulk_patients_with_plans(
         if session.date < today and (session.date - start).days % done_every == 0
     )
     return patients
+
+
+def audit_mark() -> int:
+    """The newest audit row so far: what a fixture wrote lies at or below it."""
+    return AuditEvent.objects.aggregate(newest=Max("pk"))["newest"] or 0
+
+
+def audit_since(mark: int):
+    """Audit rows written after ``audit_mark()`` returned ``mark``."""
+    return AuditEvent.objects.filter(pk__gt=mark)
