@@ -7,13 +7,14 @@ model permissions, so other staff can sign in but not edit.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts.errors import sentence
 from mats.forms import LadderFormSet, PublishSafetyVersionForm, RoutineStageForm
 from mats.markdown import render_markdown
 from mats.models import (
@@ -29,6 +30,7 @@ from mats.models import (
 )
 from mats.models.safety import DRAFT_NOTE
 from mats.services import (
+    SafetyRefused,
     current_safety_version,
     publish_safety_version,
     unpublished_safety_changes,
@@ -242,8 +244,8 @@ class SafetyVersionAdmin(admin.ModelAdmin):
                 version = publish_safety_version(
                     change_note=form.cleaned_data["change_note"], published_by=request.user
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
+            except SafetyRefused as error:
+                form.add_error(error.field, sentence(error))
             else:
                 messages.success(
                     request,
