@@ -29,7 +29,6 @@ from mats.snapshots import (
     ContraindicationEntry,
     SafetyChanges,
     SafetySnapshot,
-    SectionEntry,
     StopRuleEntry,
     compare,
 )
@@ -94,29 +93,9 @@ def published_routine_templates() -> QuerySet[RoutineTemplate]:
 def draft_safety_snapshot() -> SafetySnapshot:
     """The safety content as editors have left it in the admin."""
     return SafetySnapshot(
-        contraindications=tuple(
-            ContraindicationEntry(
-                code=row.code,
-                name=row.name,
-                question=row.screening_question,
-                explanation=row.practitioner_explanation,
-                severity=row.severity,
-            )
-            for row in Contraindication.objects.all()
-        ),
-        stop_rules=tuple(
-            StopRuleEntry(
-                code=row.code,
-                symptom=row.symptom,
-                what_to_do=row.what_to_do,
-                pauses_plan=row.pauses_plan,
-            )
-            for row in StopRule.objects.all()
-        ),
-        sections=tuple(
-            SectionEntry(code=row.code, title=row.title, body=row.body)
-            for row in SafetySection.objects.all()
-        ),
+        contraindications=tuple(row.entry() for row in Contraindication.objects.all()),
+        stop_rules=tuple(row.entry() for row in StopRule.objects.all()),
+        sections=tuple(row.entry() for row in SafetySection.objects.all()),
     )
 
 
