@@ -84,13 +84,10 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor", "clinic", "action", "object_type", "object_id")
-    list_filter = ("action", "object_type", "clinic")
-    date_hierarchy = "at"
+class RecordAdmin(admin.ModelAdmin):
+    """A record the site writes itself: the admin shows it and never adds,
+    changes or deletes it."""
 
-    # The trail is evidence: nobody edits or deletes it from the admin.
     def has_add_permission(self, request):
         return False
 
@@ -99,3 +96,12 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(RecordAdmin):
+    """The trail is evidence: nobody edits or deletes it from the admin."""
+
+    list_display = ("at", "actor", "clinic", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type", "clinic")
+    date_hierarchy = "at"

@@ -5,5 +5,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "People and clinics"
 
-    def ready(self):
-        from accounts import signals  # noqa: F401  (connects the receivers)
+    def ready(self) -> None:
+        # Registers the refusals' sentences; connects the receivers.
+        from accounts import messages, signals  # noqa: F401

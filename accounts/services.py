@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.errors import ServiceError
 from accounts.models import Invitation, Patient
 
 logger = logging.getLogger(__name__)
@@ -20,11 +21,8 @@ logger = logging.getLogger(__name__)
 RENEWAL_COOLDOWN = timedelta(minutes=10)
 
 
-ADDRESS_TAKEN = "An account already uses this email address. Please ask your clinic for help."
-
-
-class EnrolmentError(Exception):
-    """The invitation cannot be turned into an account; the message says why."""
+class EnrolmentError(ServiceError):
+    """The invitation cannot be turned into an account; the code says why."""
 
 
 def deliver(message: EmailMessage, what: str) -> bool:
@@ -117,14 +115,14 @@ def enrol_patient(token: str, password: str):
             .first()
         )
         if invitation is None:
-            raise EnrolmentError("This link is not valid any more.")
+            raise EnrolmentError("invitation.not_valid")
         if invitation.is_used or invitation.patient.has_account:
-            raise EnrolmentError("This link has already been used.")
+            raise EnrolmentError("invitation.used")
         if invitation.is_expired:
-            raise EnrolmentError("This link has expired.")
+            raise EnrolmentError("invitation.expired")
         patient = invitation.patient
         if User.objects.filter(email__iexact=patient.email).exists():
-            raise EnrolmentError(ADDRESS_TAKEN)
+            raise EnrolmentError("invitation.email_taken")
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
@@ -133,7 +131,7 @@ def enrol_patient(token: str, password: str):
         except IntegrityError:
             # The same address invited by another clinic, accepted at this very
             # moment: the unique constraint lets one account through.
-            raise EnrolmentError(ADDRESS_TAKEN) from None
+            raise EnrolmentError("invitation.email_taken") from None
         patient.user = user
         patient.save(update_fields=["user"])
         invitation.used_at = timezone.now()

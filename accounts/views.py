@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.errors import sentence
 from accounts.forms import SetFirstPasswordForm
 from accounts.models import Invitation
 from accounts.services import EnrolmentError, enrol_patient, renew_invitation
@@ -49,7 +50,7 @@ def invitation_accept(request, token: str):
         try:
             user = enrol_patient(token, form.cleaned_data["password1"])
         except EnrolmentError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, sentence(exc))
         else:
             login(request, user, backend=_BACKEND)
             messages.success(request, "Welcome. Your password is set and you are signed in.")

@@ -7,28 +7,28 @@ model permissions, so other staff can sign in but not edit.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts.admin import RecordAdmin
+from accounts.errors import sentence
 from mats.forms import LadderFormSet, PublishSafetyVersionForm, RoutineStageForm
 from mats.markdown import render_markdown
-from mats.models import (
+from mats.models.library import Position, RoutineStage, RoutineTemplate
+from mats.models.reading import EvidenceSummary, GuidancePage
+from mats.models.safety import (
+    DRAFT_NOTE,
     Contraindication,
-    EvidenceSummary,
-    GuidancePage,
-    Position,
-    RoutineStage,
-    RoutineTemplate,
     SafetySection,
     SafetyVersion,
     StopRule,
 )
-from mats.models.safety import DRAFT_NOTE
 from mats.services import (
+    SafetyRefused,
     current_safety_version,
     publish_safety_version,
     unpublished_safety_changes,
@@ -74,6 +74,7 @@ class RoutineTemplateAdmin(admin.ModelAdmin):
     list_filter = ("is_published",)
     search_fields = ("name", "summary", "stages__goal")
     prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "summary", "is_published")
     inlines = [RoutineStageInline]
 
     def get_queryset(self, request):
@@ -168,24 +169,15 @@ class SafetySectionAdmin(SafetyDraftAdmin):
 
 
 @admin.register(SafetyVersion)
-class SafetyVersionAdmin(admin.ModelAdmin):
-    """Published versions are a record: they can be read, never edited."""
+class SafetyVersionAdmin(RecordAdmin):
+    """Published versions are a record: they can be read, never edited.
+    They are made by publishing (see publish_view), not typed in."""
 
     list_display = ("number", "published_at", "published_by", "change_note")
     search_fields = ("change_note",)
     date_hierarchy = "published_at"
     fields = ("number", "published_at", "published_by", "change_note", "published_content")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        # Versions are made by publishing (see publish_view), not typed in.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def can_publish(self, request) -> bool:
         return request.user.has_perm("mats.add_safetyversion")
@@ -242,8 +234,8 @@ class SafetyVersionAdmin(admin.ModelAdmin):
                 version = publish_safety_version(
                     change_note=form.cleaned_data["change_note"], published_by=request.user
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
+            except SafetyRefused as error:
+                form.add_error(error.field, sentence(error))
             else:
                 messages.success(
                     request,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Model
 
 from mats.models import (
     BodyRegion,
@@ -626,6 +627,25 @@ class SeedReport:
         self.created[label] = self.created.get(label, 0) + int(created)
 
 
+def _ensure(
+    report: SeedReport,
+    label: str,
+    model: type[Model],
+    specs: list[dict],
+    *,
+    key: str,
+    numbered: bool = False,
+    **extra,
+) -> None:
+    """Create each row of ``specs`` that is missing (found by ``key``); rows
+    already there stay as editors left them. ``numbered`` rows take their
+    place in ``specs`` as their order."""
+    for number, spec in enumerate(specs, start=1):
+        defaults = {**spec, **extra, **({"order": number} if numbered else {})}
+        _, created = model.objects.get_or_create(**{key: spec[key]}, defaults=defaults)
+        report.count(label, created)
+
+
 @transaction.atomic
 def load_seed_content() -> SeedReport:
     """Create whatever seed content is missing and publish safety version 1 if
@@ -667,31 +687,13 @@ def load_seed_content() -> SeedReport:
                 positions.get(name) or Position.objects.get(name=name) for name in names
             )
 
-    for order, spec in enumerate(CONTRAINDICATIONS, start=1):
-        _, created = Contraindication.objects.get_or_create(
-            code=spec["code"], defaults={**spec, "order": order}
-        )
-        report.count("contraindications", created)
-    for order, spec in enumerate(STOP_RULES, start=1):
-        _, created = StopRule.objects.get_or_create(
-            code=spec["code"], defaults={**spec, "pauses_plan": True, "order": order}
-        )
-        report.count("stop rules", created)
-    for order, spec in enumerate(SAFETY_SECTIONS, start=1):
-        _, created = SafetySection.objects.get_or_create(
-            code=spec["code"], defaults={**spec, "order": order}
-        )
-        report.count("safety sections", created)
-    for spec in GUIDANCE_PAGES:
-        _, created = GuidancePage.objects.get_or_create(
-            slug=spec["slug"], defaults={**spec, "is_published": True}
-        )
-        report.count("guidance pages", created)
-    for spec in EVIDENCE:
-        _, created = EvidenceSummary.objects.get_or_create(
-            slug=spec["slug"], defaults={**spec, "is_published": True}
-        )
-        report.count("evidence summaries", created)
+    _ensure(
+        report, "contraindications", Contraindication, CONTRAINDICATIONS, key="code", numbered=True
+    )
+    _ensure(report, "stop rules", StopRule, STOP_RULES, key="code", numbered=True, pauses_plan=True)
+    _ensure(report, "safety sections", SafetySection, SAFETY_SECTIONS, key="code", numbered=True)
+    _ensure(report, "guidance pages", GuidancePage, GUIDANCE_PAGES, key="slug", is_published=True)
+    _ensure(report, "evidence summaries", EvidenceSummary, EVIDENCE, key="slug", is_published=True)
 
     if not SafetyVersion.objects.exists():
         version = publish_safety_version(change_note=FIRST_VERSION_NOTE, published_by=None)

@@ -8,10 +8,12 @@ the draft rows (Contraindication, StopRule, SafetySection) directly.
 from dataclasses import dataclass
 
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
+from accounts import audit
+from accounts.audit import SYSTEM, Actor
+from accounts.errors import ServiceError
 from accounts.models import Patient, User
 from mats.models import (
     Contraindication,
@@ -27,10 +29,14 @@ from mats.snapshots import (
     ContraindicationEntry,
     SafetyChanges,
     SafetySnapshot,
-    SectionEntry,
     StopRuleEntry,
     compare,
 )
+
+
+class SafetyRefused(ServiceError):
+    """Publishing or acknowledging safety guidance was refused; the code says why."""
+
 
 # --- Reading published content ---------------------------------------------
 
@@ -62,8 +68,10 @@ def published_stop_rules() -> tuple[StopRuleEntry, ...]:
     return published_safety_snapshot().stop_rules
 
 
-def published_positions() -> QuerySet[Position]:
-    return Position.objects.published()
+def published_positions(region: str = "") -> QuerySet[Position]:
+    """Published positions, only those for ``region`` (a BodyRegion) when given."""
+    positions = Position.objects.published()
+    return positions.filter(body_region=region) if region else positions
 
 
 def published_routine_templates() -> QuerySet[RoutineTemplate]:
@@ -85,29 +93,9 @@ def published_routine_templates() -> QuerySet[RoutineTemplate]:
 def draft_safety_snapshot() -> SafetySnapshot:
     """The safety content as editors have left it in the admin."""
     return SafetySnapshot(
-        contraindications=tuple(
-            ContraindicationEntry(
-                code=row.code,
-                name=row.name,
-                question=row.screening_question,
-                explanation=row.practitioner_explanation,
-                severity=row.severity,
-            )
-            for row in Contraindication.objects.all()
-        ),
-        stop_rules=tuple(
-            StopRuleEntry(
-                code=row.code,
-                symptom=row.symptom,
-                what_to_do=row.what_to_do,
-                pauses_plan=row.pauses_plan,
-            )
-            for row in StopRule.objects.all()
-        ),
-        sections=tuple(
-            SectionEntry(code=row.code, title=row.title, body=row.body)
-            for row in SafetySection.objects.all()
-        ),
+        contraindications=tuple(row.entry() for row in Contraindication.objects.all()),
+        stop_rules=tuple(row.entry() for row in StopRule.objects.all()),
+        sections=tuple(row.entry() for row in SafetySection.objects.all()),
     )
 
 
@@ -121,25 +109,20 @@ def unpublished_safety_changes() -> SafetyChanges:
 def publish_safety_version(*, change_note: str, published_by: User | None) -> SafetyVersion:
     """Freeze the draft safety content as the next numbered version.
 
-    Raises ValidationError when the change note is empty or when nothing has
-    changed since the current version. Records the publication in the admin
-    history of the new version (who, when, and what changed).
+    Refuses (``SafetyRefused``) when the change note is empty or when nothing
+    has changed since the current version. Records the publication in the
+    admin history of the new version (who, when, and what changed).
     """
     note = (change_note or "").strip()
     if not note:
-        raise ValidationError(
-            "Write a change note: patients see it when they are asked to read the guidance again."
-        )
+        raise SafetyRefused("safety.change_note_missing", field="change_note")
     # Lock the newest version so that two editors publishing at once cannot
     # both take the same number (the unique constraint is the backstop).
     current = SafetyVersion.objects.select_for_update().order_by("-number").first()
     draft = draft_safety_snapshot()
     changes = compare(current.snapshot if current else None, draft)
     if current is not None and not changes:
-        raise ValidationError(
-            f"Nothing has changed since version {current.number}, so there is nothing to "
-            "publish. Edit the contraindications, stop rules or safety sections first."
-        )
+        raise SafetyRefused("safety.nothing_changed", number=current.number)
     version = SafetyVersion.objects.create(
         number=current.number + 1 if current else 1,
         published_by=published_by,
@@ -169,14 +152,37 @@ def needs_acknowledgement(patient: Patient) -> bool:
     return not SafetyAcknowledgement.objects.filter(patient=patient, version=current).exists()
 
 
+@transaction.atomic
 def acknowledge_safety_version(
-    patient: Patient, version: SafetyVersion
+    patient: Patient, version: SafetyVersion, *, actor: Actor = SYSTEM
 ) -> tuple[SafetyAcknowledgement, bool]:
     """Record that the patient read this version; repeating it changes nothing.
 
-    Returns the acknowledgement and whether it is new.
+    Returns the acknowledgement and whether it is new. A new one is written
+    to the audit trail as created by ``actor``.
     """
-    return SafetyAcknowledgement.objects.get_or_create(patient=patient, version=version)
+    acknowledgement, created = SafetyAcknowledgement.objects.get_or_create(
+        patient=patient, version=version
+    )
+    if created:
+        audit.write(actor, "create", acknowledgement, clinic_id=patient.clinic_id)
+    return acknowledgement, created
+
+
+def acknowledge_current_version(
+    patient: Patient, number: int, *, actor: Actor = SYSTEM
+) -> SafetyAcknowledgement:
+    """The patient confirms reading version ``number``, the one they were shown.
+
+    Refuses (``safety.updated_while_reading``) when that is no longer the
+    current version, so a version published while they read is never
+    acknowledged by mistake.
+    """
+    current = current_safety_version()
+    if current is None or current.number != number:
+        raise SafetyRefused("safety.updated_while_reading")
+    acknowledgement, _ = acknowledge_safety_version(patient, current, actor=actor)
+    return acknowledgement
 
 
 def last_acknowledgement(patient: Patient) -> SafetyAcknowledgement | None:
@@ -211,8 +217,12 @@ class WhatChanged:
 
 def changes_since_last_read(patient: Patient) -> WhatChanged | None:
     """None when the patient never acknowledged a version or is up to date."""
-    current = current_safety_version()
-    last = last_acknowledgement(patient)
+    return _changes_since(last_acknowledgement(patient), current_safety_version())
+
+
+def _changes_since(
+    last: SafetyAcknowledgement | None, current: SafetyVersion | None
+) -> WhatChanged | None:
     if current is None or last is None or last.version.number >= current.number:
         return None
     notes = tuple(
@@ -224,4 +234,29 @@ def changes_since_last_read(patient: Patient) -> WhatChanged | None:
         since=last.version,
         notes=notes,
         changes=compare(last.version.snapshot, current.snapshot),
+    )
+
+
+@dataclass(frozen=True)
+class SafetyReading:
+    """What the patient's safety page shows: the current version, what
+    changed since they last read one, and whether they read this one."""
+
+    version: SafetyVersion
+    snapshot: SafetySnapshot
+    what_changed: WhatChanged | None
+    already_read: bool
+
+
+def safety_reading(patient: Patient) -> SafetyReading | None:
+    """The patient's safety page, or None while nothing is published."""
+    current = current_safety_version()
+    if current is None:
+        return None
+    last = last_acknowledgement(patient)
+    return SafetyReading(
+        version=current,
+        snapshot=current.snapshot,
+        what_changed=_changes_since(last, current),
+        already_read=last is not None and last.version_id == current.pk,
     )

@@ -6,22 +6,23 @@ draft rows.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import audit
 from accounts.access import own_patient_record, signed_in_reader
+from accounts.audit import Actor
+from accounts.errors import sentence
 from mats.forms import AcknowledgeForm, PositionFilterForm
 from mats.models import BodyRegion, EvidenceSummary, GuidancePage, SafetyVersion
 from mats.services import (
-    acknowledge_safety_version,
-    changes_since_last_read,
+    SafetyRefused,
+    acknowledge_current_version,
     current_safety_version,
-    last_acknowledgement,
     published_positions,
     published_routine_templates,
+    safety_reading,
 )
 
 
@@ -51,15 +52,12 @@ def position_list(request):
     form = PositionFilterForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("That body region is not one we know.")
-    positions = published_positions()
     region = form.cleaned_data["region"]
-    if region:
-        positions = positions.filter(body_region=region)
     return render(
         request,
         "mats/position_list.html",
         {
-            "positions": positions,
+            "positions": published_positions(region),
             "form": form,
             "region_label": BodyRegion(region).label if region else "",
         },
@@ -116,38 +114,33 @@ def safety_version(request, number: int):
 @require_http_methods(["GET", "POST"])
 def safety_acknowledge(request):
     patient = own_patient_record(request)
-    version = current_safety_version()
-    if version is None:
+    reading = safety_reading(patient)
+    if reading is None:
         # Nothing has been published, so there is nothing to read yet.
         return redirect("patient-home")
     if request.method == "POST":
         form = AcknowledgeForm(request.POST)
         if not form.is_valid():
             return HttpResponseBadRequest("That confirmation could not be understood.")
-        if form.cleaned_data["version"] != version.number:
-            messages.info(
-                request,
-                "The safety guidance was updated while you were reading. "
-                "Please read the new version below.",
+        try:
+            acknowledge_current_version(
+                patient, form.cleaned_data["version"], actor=Actor.of(request)
             )
+        except SafetyRefused as error:
+            messages.info(request, sentence(error))
             return redirect("safety-acknowledge")
-        with transaction.atomic():
-            acknowledgement, created = acknowledge_safety_version(patient, version)
-            if created:
-                audit.record(request, "create", acknowledgement, clinic_id=patient.clinic_id)
         messages.success(request, "Thank you. You can see today's session now.")
         return redirect("patient-home")
     # The page shows what this patient read before and what changed since.
     audit.record(request, "view", patient, clinic_id=patient.clinic_id)
-    last = last_acknowledgement(patient)
     return render(
         request,
         "mats/safety_acknowledge.html",
         {
-            "version": version,
-            "snapshot": version.snapshot,
-            "what_changed": changes_since_last_read(patient),
-            "already_read": last is not None and last.version_id == version.pk,
-            "form": AcknowledgeForm(initial={"version": version.number}),
+            "version": reading.version,
+            "snapshot": reading.snapshot,
+            "what_changed": reading.what_changed,
+            "already_read": reading.already_read,
+            "form": AcknowledgeForm(initial={"version": reading.version.number}),
         },
     )

@@ -5,6 +5,8 @@ practitioner (bob) and a patient (quinn); staff is a staff admin with no
 clinic; a visitor is not signed in.
 """
 
+import time
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -29,6 +31,41 @@ def pytest_configure(config):
     # The PostgreSQL-only tests skip on SQLite; on PostgreSQL nothing may skip.
     if connection.vendor == "postgresql":
         config.pluginmanager.register(SkipsFailTheRun("on PostgreSQL"), "skips-fail-the-run")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, checked for sessions left open before it is dropped.
+
+    A connection a test leaves open (a thread that never closed its own, a
+    connection Django's teardown cannot see) would keep PostgreSQL from
+    dropping the test database, which pytest-django reports only as a
+    warning. Here it fails the run and says which session it is.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        others = _other_sessions_on_the_test_database()
+    assert not others, f"database sessions left open by the tests: {others}"
+
+
+def _other_sessions_on_the_test_database(wait: float = 5) -> list[tuple]:
+    """Client sessions on this database other than this one, after giving
+    connections closed a moment ago time to end."""
+    deadline = time.monotonic() + wait
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT pid, state, backend_start, left(query, 120) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
+            )
+            others = cursor.fetchall()
+            if not others or time.monotonic() > deadline:
+                return others
+            time.sleep(0.05)
 
 
 def make_user(email: str, name: str = "", **extra) -> User:

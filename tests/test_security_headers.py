@@ -1,3 +1,6 @@
+"""Headers and error pages the whole site shares: CSP with nonces, no-store,
+htmx settings, and the plain 500 and 503 pages (templates/500.html, 503.html)."""
+
 import re
 from unittest import mock
 

@@ -12,9 +12,21 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-IS_PUBLISHED_HELP = (
-    "Ticked: practitioners and patients can read it. Leave it unticked while you are still writing."
-)
+class Publishable(models.Model):
+    """Library content an editor publishes when it is ready: practitioners
+    and patients only ever read ``objects.published()``."""
+
+    is_published = models.BooleanField(
+        "show to practitioners and patients",
+        default=False,
+        help_text="Ticked: practitioners and patients can read it. "
+        "Leave it unticked while you are still writing.",
+    )
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 class BodyRegion(models.TextChoices):
@@ -39,7 +51,7 @@ class Clothing(models.TextChoices):
     BARE = "bare", "Bare skin, if comfortable"
 
 
-class Position(models.Model):
+class Position(Publishable):
     name = models.CharField(
         max_length=80,
         unique=True,
@@ -66,11 +78,6 @@ class Position(models.Model):
         help_text="How long someone new to the mat might start with here.",
     )
     uses_neck_pillow = models.BooleanField("uses the neck pillow", default=False)
-    is_published = models.BooleanField(
-        "show to practitioners and patients", default=False, help_text=IS_PUBLISHED_HELP
-    )
-
-    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -91,7 +98,7 @@ class Position(models.Model):
         return self.name
 
 
-class RoutineTemplate(models.Model):
+class RoutineTemplate(Publishable):
     """A ladder of stages a practitioner can start a patient's plan from."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -101,11 +108,6 @@ class RoutineTemplate(models.Model):
     summary = models.TextField(
         "who it suits", help_text="One or two sentences a practitioner reads when choosing."
     )
-    is_published = models.BooleanField(
-        "show to practitioners and patients", default=False, help_text=IS_PUBLISHED_HELP
-    )
-
-    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

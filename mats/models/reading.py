@@ -4,7 +4,7 @@ from django.core.validators import URLValidator
 from django.db import models
 
 from mats.markdown import validate_safe_markdown
-from mats.models.library import IS_PUBLISHED_HELP, PublishedQuerySet
+from mats.models.library import Publishable
 
 MARKDOWN_HELP = (
     "Markdown: a blank line starts a new paragraph, **bold**, *italic*, "
@@ -12,7 +12,7 @@ MARKDOWN_HELP = (
 )
 
 
-class GuidancePage(models.Model):
+class GuidancePage(Publishable):
     title = models.CharField(max_length=120)
     slug = models.SlugField(
         max_length=60, unique=True, help_text="Used in the page address. Letters, numbers, hyphens."
@@ -22,11 +22,6 @@ class GuidancePage(models.Model):
     )
     body = models.TextField(validators=[validate_safe_markdown], help_text=MARKDOWN_HELP)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
-    is_published = models.BooleanField(
-        "show to practitioners and patients", default=False, help_text=IS_PUBLISHED_HELP
-    )
-
-    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "title"]
@@ -35,7 +30,7 @@ class GuidancePage(models.Model):
         return self.title
 
 
-class EvidenceSummary(models.Model):
+class EvidenceSummary(Publishable):
     short_name = models.CharField(
         "study", max_length=80, unique=True, help_text="Authors and year, e.g. “Hohmann 2012”."
     )
@@ -54,11 +49,6 @@ class EvidenceSummary(models.Model):
         help_text="Where to read the study (https://…).",
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
-    is_published = models.BooleanField(
-        "show to practitioners and patients", default=False, help_text=IS_PUBLISHED_HELP
-    )
-
-    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "short_name"]

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from mats.markdown import validate_safe_markdown
 from mats.models.reading import MARKDOWN_HELP
-from mats.snapshots import ABSOLUTE, RELATIVE, SafetySnapshot
+from mats.snapshots import (
+    ABSOLUTE,
+    RELATIVE,
+    ContraindicationEntry,
+    SafetySnapshot,
+    SectionEntry,
+    StopRuleEntry,
+)
 
 DRAFT_NOTE = "Changes here are a draft until someone publishes a new safety version."
 
@@ -65,6 +72,16 @@ class Contraindication(SafetyItem):
     def __str__(self) -> str:
         return self.name
 
+    def entry(self) -> ContraindicationEntry:
+        """This draft row as a published version keeps it."""
+        return ContraindicationEntry(
+            code=self.code,
+            name=self.name,
+            question=self.screening_question,
+            explanation=self.practitioner_explanation,
+            severity=self.severity,
+        )
+
 
 class StopRule(SafetyItem):
     symptom = models.CharField(
@@ -85,6 +102,15 @@ class StopRule(SafetyItem):
     def __str__(self) -> str:
         return self.symptom
 
+    def entry(self) -> StopRuleEntry:
+        """This draft row as a published version keeps it."""
+        return StopRuleEntry(
+            code=self.code,
+            symptom=self.symptom,
+            what_to_do=self.what_to_do,
+            pauses_plan=self.pauses_plan,
+        )
+
 
 class SafetySection(SafetyItem):
     """Safety guidance in prose, shown above the lists when patients acknowledge."""
@@ -97,6 +123,10 @@ class SafetySection(SafetyItem):
 
     def __str__(self) -> str:
         return self.title
+
+    def entry(self) -> SectionEntry:
+        """This draft row as a published version keeps it."""
+        return SectionEntry(code=self.code, title=self.title, body=self.body)
 
 
 class SafetyVersion(models.Model):

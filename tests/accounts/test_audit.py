@@ -1,3 +1,6 @@
+"""The audit trail (accounts.audit, accounts.models.AuditEvent): reads and writes of
+patient data are recorded by ids only, and nobody edits the trail in the admin."""
+
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Patient

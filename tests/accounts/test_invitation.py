@@ -1,3 +1,6 @@
+"""The invitation pages (accounts.views: invitation_accept, invitation_renew,
+invitation_renewed) and sending a link (accounts.services.send_invitation)."""
+
 import re
 from datetime import timedelta
 
@@ -8,24 +11,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Invitation, Patient, User
+from accounts.models import Invitation, User
 from accounts.services import send_invitation
 from tests.mail import mail_server_down
 
 NEW_PASSWORD = "a-long-mat-password"
-
-
-@pytest.fixture
-def newcomer(clinic_a, alice) -> Patient:
-    return Patient.objects.create(
-        clinic=clinic_a, primary_practitioner=alice, full_name="Nell New", email="nell@x.example"
-    )
-
-
-@pytest.fixture
-def token(newcomer, alice) -> str:
-    _, raw = Invitation.issue(newcomer, created_by=alice.user)
-    return raw
 
 
 def _accept(client, token, p1=NEW_PASSWORD, p2=NEW_PASSWORD):

@@ -1,3 +1,6 @@
+"""Changing and resetting a password: Django's views with the forms and
+templates of accounts (accounts/urls.py, templates/registration)."""
+
 import re
 
 from django.core import mail

@@ -1,3 +1,6 @@
+"""accounts.middleware: idle and total session lifetime, background polls, and
+the sign-in redirect an htmx request gets."""
+
 from datetime import timedelta
 
 import pytest

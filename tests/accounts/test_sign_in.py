@@ -1,3 +1,6 @@
+"""Signing in and out (accounts/urls.py, accounts.forms), where each role
+lands, and the lockout after repeated failures (django-axes)."""
+
 import pytest
 from django.urls import reverse
 

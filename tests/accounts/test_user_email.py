@@ -1,3 +1,5 @@
+"""accounts.models.User: one account per email address, whatever the letter case."""
+
 import pytest
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -32,6 +33,23 @@ PHONE = {"width": 390, "height": 844}
 # Playwright's sync API runs an event loop in this thread; the Django ORM
 # calls that tests make alongside it are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    """pytest-playwright's Playwright, which closes Django's connections before it stops.
+
+    From the first browser test until Playwright stops, its event loop counts
+    as running in the main thread, so Django keeps that thread's connections
+    in a store of their own (asgiref's Local, as for async code), apart from
+    the one the test database's teardown closes. A test that runs meanwhile
+    and keeps its connection open (any test not marked transactional, in
+    whatever order the tests run) would leave a session behind and the test
+    database could not be dropped. While the loop still runs, close_all()
+    reaches that store.
+    """
+    yield playwright
+    connections.close_all()
 
 
 def pytest_collection_modifyitems(items):

@@ -3,9 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from accounts.audit import SYSTEM
+from accounts.errors import sentence
 from accounts.models import AuditEvent
 from mats.models import SafetyAcknowledgement, StopRule
 from mats.services import (
+    SafetyRefused,
+    acknowledge_current_version,
     acknowledge_safety_version,
     needs_acknowledgement,
     publish_safety_version,
@@ -161,3 +165,33 @@ def test_only_patients_acknowledge(alice_client, staff_client, version_one):
     assert alice_client.post(ACK_URL, {"version": "1"}).status_code == 403
     assert staff_client.post(ACK_URL, {"version": "1"}).status_code == 403
     assert not SafetyAcknowledgement.objects.exists()
+
+
+# --- The services behind the page ---------------------------------------------------
+
+
+def test_acknowledging_the_current_version_records_it_once_by_whoever_acted(pat, version_one):
+    version, _ = version_one
+    first = acknowledge_current_version(pat, 1)
+    again = acknowledge_current_version(pat, 1)
+    assert first == again
+    assert first.version == version
+    trail = AuditEvent.objects.values_list("actor", "clinic", "action", "object_type")
+    assert list(trail) == [(SYSTEM.user, pat.clinic_id, "create", "mats.safetyacknowledgement")]
+
+
+def test_acknowledging_a_version_that_is_no_longer_current_is_refused(pat, version_one, staff):
+    StopRule.objects.create(code="rash", symptom="A lasting rash", what_to_do="Stop.")
+    publish_safety_version(change_note="Added rashes.", published_by=staff)
+    with pytest.raises(SafetyRefused) as refused:
+        acknowledge_current_version(pat, 1)
+    assert refused.value.code == "safety.updated_while_reading"
+    assert "updated while you were reading" in sentence(refused.value)
+    assert not SafetyAcknowledgement.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_nothing_published_cannot_be_acknowledged(pat):
+    with pytest.raises(SafetyRefused) as refused:
+        acknowledge_current_version(pat, 1)
+    assert refused.value.code == "safety.updated_while_reading"

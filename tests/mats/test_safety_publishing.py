@@ -2,11 +2,12 @@
 
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.errors import sentence
 from mats.models import Contraindication, SafetyVersion, StopRule
 from mats.services import (
+    SafetyRefused,
     current_safety_version,
     draft_safety_snapshot,
     publish_safety_version,
@@ -63,8 +64,13 @@ def test_snapshot_does_not_follow_later_edits(staff):
 @pytest.mark.parametrize("note", ["", "   \n "])
 def test_change_note_is_required(staff, note):
     make_safety_content()
-    with pytest.raises(ValidationError, match="Write a change note"):
+    with pytest.raises(SafetyRefused) as refused:
         publish_safety_version(change_note=note, published_by=staff)
+    assert (refused.value.code, refused.value.field) == (
+        "safety.change_note_missing",
+        "change_note",
+    )
+    assert sentence(refused.value).startswith("Write a change note")
     assert not SafetyVersion.objects.exists()
 
 
@@ -82,8 +88,10 @@ def test_database_refuses_two_versions_with_the_same_number():
 def test_publishing_without_changes_is_refused(staff):
     make_safety_content()
     publish_safety_version(change_note="First.", published_by=staff)
-    with pytest.raises(ValidationError, match="Nothing has changed since version 1"):
+    with pytest.raises(SafetyRefused) as refused:
         publish_safety_version(change_note="Again.", published_by=staff)
+    assert refused.value.code == "safety.nothing_changed"
+    assert sentence(refused.value).startswith("Nothing has changed since version 1,")
     assert SafetyVersion.objects.count() == 1
 
 

@@ -16,8 +16,8 @@ from django.db import connection
 from accounts.clock import patient_today
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.services import assign_plan
+from tests.concurrency import at_once
 from tests.factories import stages_of
-from tests.usage.test_checkoff_concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -50,7 +50,7 @@ def _assigner(patient, routine, *, days: int = 14):
 
 def test_two_assigns_at_once_leave_one_current_plan(screened_pat, routine):
     assign = _assigner(screened_pat, routine)
-    results = at_once(2, assign)
+    results = at_once(2, lambda _: assign())
     # Both succeed: the second one waits for the first and then replaces it.
     assert all(isinstance(result, tuple) for result in results), results
     assert [created for _, created in results] == [True, True]
@@ -67,7 +67,7 @@ def test_two_assigns_at_once_leave_one_current_plan(screened_pat, routine):
 def test_the_same_form_sent_twice_at_once_saves_one_plan(screened_pat, routine):
     assign = _assigner(screened_pat, routine)
     key = uuid4()
-    results = at_once(2, lambda: assign(key))
+    results = at_once(2, lambda _: assign(key))
     assert all(isinstance(result, tuple) for result in results), results
     assert sorted(created for _, created in results) == [False, True]
     assert len({plan.pk for plan, _ in results}) == 1

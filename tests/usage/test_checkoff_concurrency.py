@@ -17,6 +17,7 @@ from accounts.clock import patient_today
 from clinic.usage.models import SessionLog
 from clinic.usage.services import check_off
 from mats.services import acknowledge_safety_version
+from tests.concurrency import at_once
 from tests.factories import make_plan
 
 pytestmark = [
@@ -27,35 +28,11 @@ pytestmark = [
 ]
 
 
-def at_once(count: int, work) -> list:
-    """Run ``work()`` in ``count`` threads released together; return results or errors."""
-    barrier = threading.Barrier(count)
-    results: list = []
-
-    def run():
-        from django.db import connections
-
-        try:
-            barrier.wait(timeout=10)
-            results.append(work())
-        except Exception as error:  # collected for the assertion
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_two_check_offs_at_once_make_one_log(screened_pat, routine):
     today = patient_today(screened_pat)
     plan = make_plan(screened_pat, routine, start=today, days=7, today=today)
     session = plan.sessions.get(date=today)
-    results = at_once(2, lambda: check_off(session, today=today))
+    results = at_once(2, lambda _: check_off(session, today=today))
     assert all(isinstance(result, tuple) for result in results), results
     assert sorted(created for _, created in results) == [False, True]
     assert SessionLog.objects.filter(planned_session=session).count() == 1
@@ -78,5 +55,5 @@ def test_two_tabs_posting_the_check_off_at_once_leave_one_log(screened_pat, rout
             tab = next(posts)
         return tab.post(address, HTTP_HX_REQUEST="true").status_code
 
-    assert at_once(2, post) == [200, 200]
+    assert at_once(2, lambda _: post()) == [200, 200]
     assert SessionLog.objects.filter(planned_session=session).count() == 1
