@@ -7,20 +7,12 @@ by id and date, with no free text (notes, reasons, answers) on show.
 
 from django.contrib import admin
 
+from accounts.admin import RecordAdmin
 from clinic.plans.models import Plan, Screening
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown to staff; never added, changed or deleted here."""
-
-    def _nobody(self, request, obj=None) -> bool:
-        return False
-
-    has_add_permission = has_change_permission = has_delete_permission = _nobody
-
-
 @admin.register(Plan)
-class PlanAdmin(ReadOnlyAdmin):
+class PlanAdmin(RecordAdmin):
     list_display = ("id", "patient_id", "status", "start_date", "end_date")
     list_filter = ("status",)
     fields = readonly_fields = (
@@ -36,7 +28,7 @@ class PlanAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(ReadOnlyAdmin):
+class ScreeningAdmin(RecordAdmin):
     list_display = ("id", "patient_id", "taken_at", "source")
     list_filter = ("source",)
     fields = readonly_fields = ("patient_id", "taken_at", "source", "safety_version_number")

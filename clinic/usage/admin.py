@@ -5,22 +5,12 @@ health data and stay out of the admin altogether."""
 
 from django.contrib import admin
 
+from accounts.admin import RecordAdmin
 from clinic.usage.models import SessionLog, SideEffectReport
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SessionLog)
-class SessionLogAdmin(ReadOnlyAdmin):
+class SessionLogAdmin(RecordAdmin):
     list_display = ("id", "day", "minutes_done", "logged_at")
     fields = ("id", "planned_session", "day", "minutes_done", "logged_at")
     readonly_fields = fields
@@ -33,7 +23,7 @@ class SessionLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SideEffectReport)
-class SideEffectReportAdmin(ReadOnlyAdmin):
+class SideEffectReportAdmin(RecordAdmin):
     list_display = ("id", "patient_number", "reported_at", "seen_at")
     fields = ("id", "patient_number", "plan", "day", "reported_at", "seen_at")
     readonly_fields = fields
