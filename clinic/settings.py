@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "accounts",
     "mats",
     "clinic.visits",
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "clinic.usage",
     "clinic.review",
     "clinic.patients",
+    "clinic.notifications",
+    "clinic.background",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +190,16 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Mat companion <noreply@localhost>")
+
+# --- Background tasks -----------------------------------------------------
+# Django's tasks framework, stored in the database and run by `manage.py
+# worker` (make worker). The engine can change here without touching a task.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-gb"

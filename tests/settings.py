@@ -10,6 +10,8 @@ import tempfile
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run where they are enqueued unless a test is about the worker itself.
+os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
 from clinic.settings import *  # noqa: F403
 from clinic.settings import PASSWORD_HASHERS
