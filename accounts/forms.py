@@ -13,7 +13,15 @@ from accounts.models import User
 from accounts.services import deliver
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class PlainLabelsMixin:
+    """Labels without Django's trailing colon, as on every form of the site."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class EmailAuthenticationForm(PlainLabelsMixin, AuthenticationForm):
     """Django's sign-in form, labelled for email and kind when it fails."""
 
     error_messages = {
@@ -24,7 +32,6 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
     def __init__(self, request=None, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(
@@ -32,7 +39,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         )
 
 
-class SetFirstPasswordForm(forms.Form):
+class SetFirstPasswordForm(PlainLabelsMixin, forms.Form):
     """The password a patient chooses when they accept an invitation."""
 
     password1 = forms.CharField(
@@ -49,7 +56,6 @@ class SetFirstPasswordForm(forms.Form):
 
     def __init__(self, *args, patient, **kwargs):
         self.patient = patient
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -64,14 +70,6 @@ class SetFirstPasswordForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
-
-
-class PlainLabelsMixin:
-    """Labels without Django's trailing colon, as on every other form here."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class ChangePasswordForm(PlainLabelsMixin, PasswordChangeForm):

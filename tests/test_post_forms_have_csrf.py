@@ -44,8 +44,9 @@ def test_every_post_form_in_the_templates_has_a_csrf_token():
                 line = source.count("\n", 0, tag.start()) + 1
                 missing.append(f"{path.relative_to(TEMPLATES)}:{line}")
     assert missing == []
-    # The scan found the forms it is meant to check (sign-out alone is in every page).
-    assert checked >= 30
+    # The scan found the forms it is meant to check (sign-out alone is in every page;
+    # the pages with one form and one button share includes/post_form.html).
+    assert checked >= 20
 
 
 # --- The pages as rendered ------------------------------------------------------------

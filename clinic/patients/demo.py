@@ -76,7 +76,7 @@ def _plan(
     assigned: date,
     changes: dict[int, dict] | None = None,
     clearances: dict[str, str] | None = None,
-    note: str = "",
+    note_for_patient: str = "",
 ) -> Plan:
     templates = published_routine_templates()
     template = templates.filter(slug=DEMO_TEMPLATE).first() or templates.first()
@@ -90,13 +90,29 @@ def _plan(
         stages=stages,
         start_date=start,
         end_date=end,
-        note_for_patient=note,
+        note_for_patient=note_for_patient,
         created_by=patient.primary_practitioner.user,
         submission_key=uuid4(),
         clearance_reasons=clearances,
         today=assigned,
     )
     return plan
+
+
+def _plan_at_visit(
+    patient: Patient, visited: date, next_visit: date, *, visit_note: str = "", **plan
+) -> Plan:
+    """A visit, the next one booked, and the plan set at the visit: from the
+    day after it to the day before the next one, as practitioners set them."""
+    _visit(patient, visited, visit_note)
+    _visit(patient, next_visit)
+    return _plan(
+        patient,
+        visited + timedelta(days=1),
+        next_visit - timedelta(days=1),
+        assigned=visited,
+        **plan,
+    )
 
 
 def _log_sessions(
@@ -154,17 +170,15 @@ def _ada(patient: Patient, today: date) -> None:
         first + timedelta(days=1),
         today - timedelta(days=4),
         assigned=first,
-        note="Start gently on the bed; a T-shirt is fine.",
+        note_for_patient="Start gently on the bed; a T-shirt is fine.",
     )
-    _visit(patient, today - timedelta(days=3), "Neck easier, upper back still tight.")
-    _visit(patient, today + timedelta(days=11))
-    current = _plan(
+    current = _plan_at_visit(
         patient,
-        today - timedelta(days=2),
-        today + timedelta(days=10),
-        assigned=today - timedelta(days=3),
+        today - timedelta(days=3),
+        today + timedelta(days=11),
+        visit_note="Neck easier, upper back still tight.",
         changes={0: {"minutes_min": 10, "minutes_max": 15}},
-        note="You know the feeling now, so we start a little longer.",
+        note_for_patient="You know the feeling now, so we start a little longer.",
     )
     # Pain easing over the weeks; today's session is still to do.
     easing = [(6, 5), (6, 4), (5, 4), (5, 3), (5, 3), (4, 3), (4, 2), (4, 2), (3, 2)]
@@ -186,20 +200,18 @@ def _ada(patient: Patient, today: date) -> None:
 def _ben(patient: Patient, today: date) -> None:
     code = _relative_code()
     _screen(patient, today - timedelta(days=15), yes=[code] if code else [])
-    _visit(patient, today - timedelta(days=14), "Low back; takes medicine for blood pressure.")
-    _visit(patient, today + timedelta(days=9))
-    plan = _plan(
+    plan = _plan_at_visit(
         patient,
-        today - timedelta(days=13),
-        today + timedelta(days=8),
-        assigned=today - timedelta(days=14),
+        today - timedelta(days=14),
+        today + timedelta(days=9),
+        visit_note="Low back; takes medicine for blood pressure.",
         clearances={
             code: "Blood pressure well controlled. Knows to sit for a minute and rise slowly "
             "after each session; will report any dizziness."
         }
         if code
         else None,
-        note="Sit for a minute before you get up, then rise slowly.",
+        note_for_patient="Sit for a minute before you get up, then rise slowly.",
     )
     # Week 1 (3 sessions) all done; in week 2 only the first of four, so the
     # last three planned sessions in a row are missed.
@@ -209,20 +221,21 @@ def _ben(patient: Patient, today: date) -> None:
 
 
 def _cara(patient: Patient, today: date) -> None:
-    _visit(patient, today - timedelta(days=1), "First visit: neck pain from desk work.")
-    _visit(patient, today + timedelta(days=13))
-    _plan(patient, today, today + timedelta(days=12), assigned=today - timedelta(days=1))
+    _plan_at_visit(
+        patient,
+        today - timedelta(days=1),
+        today + timedelta(days=13),
+        visit_note="First visit: neck pain from desk work.",
+    )
 
 
 def _dev(patient: Patient, today: date) -> None:
     _screen(patient, today - timedelta(days=11))
-    _visit(patient, today - timedelta(days=10), "Low back after lifting.")
-    _visit(patient, today + timedelta(days=4))
-    plan = _plan(
+    plan = _plan_at_visit(
         patient,
-        today - timedelta(days=9),
-        today + timedelta(days=3),
-        assigned=today - timedelta(days=10),
+        today - timedelta(days=10),
+        today + timedelta(days=4),
+        visit_note="Low back after lifting.",
         changes={0: {"sessions_per_week": 4}},
     )
     # Pain growing from session to session, the last session 40 minutes
@@ -243,15 +256,13 @@ def _dev(patient: Patient, today: date) -> None:
 
 
 def _eve(patient: Patient, today: date) -> None:
-    _visit(patient, today - timedelta(days=2), "First visit: shoulder tension.")
-    _visit(patient, today + timedelta(days=12))
     # The plan was set before the questions were asked; her answer in clinic
     # needs the practitioner's clearance before it can start.
-    _plan(
+    _plan_at_visit(
         patient,
-        today - timedelta(days=1),
-        today + timedelta(days=11),
-        assigned=today - timedelta(days=2),
+        today - timedelta(days=2),
+        today + timedelta(days=12),
+        visit_note="First visit: shoulder tension.",
     )
     code = _relative_code(EVES_RELATIVE, not_=PREFERRED_RELATIVE)
     _screen(patient, today - timedelta(days=2), yes=[code] if code else [], in_clinic=True)

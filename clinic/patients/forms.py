@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models.functions import Lower
 
+from accounts.forms import PlainLabelsMixin
 from accounts.models import Membership, Patient, normalise_email
 from clinic.patients.messages import SENTENCES
 from clinic.plans.models import PlanStatus
@@ -32,7 +33,7 @@ class PatientSearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
 
-class AddPatientForm(forms.ModelForm):
+class AddPatientForm(PlainLabelsMixin, forms.ModelForm):
     """Never saved itself: ``clinic.patients.services.add_patient`` adds the patient."""
 
     class Meta:
@@ -60,7 +61,6 @@ class AddPatientForm(forms.ModelForm):
 
     def __init__(self, *args, membership: Membership, **kwargs):
         self.membership = membership
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields["primary_practitioner"]
         field.queryset = (

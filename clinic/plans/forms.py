@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from django import forms
 
 from accounts.errors import ServiceError, sentence
+from accounts.forms import PlainLabelsMixin
 from accounts.models import Patient
 from clinic.plans.models import NOTE_FOR_PATIENT_MAX_LENGTH, REASON_MAX_LENGTH
 from clinic.plans.rules import plan_date_problems
@@ -40,12 +41,6 @@ def add_refusal(form: forms.BaseForm, error: ServiceError) -> None:
     form.add_error(error.field if error.field in form.fields else None, sentence(error))
 
 
-class _PlainLabels(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
 def _routine_field(**kwargs) -> forms.ModelChoiceField:
     """A published routine, chosen by its slug (the queryset is set per form)."""
     return forms.ModelChoiceField(
@@ -53,7 +48,7 @@ def _routine_field(**kwargs) -> forms.ModelChoiceField:
     )
 
 
-class RoutineChoiceForm(_PlainLabels):
+class RoutineChoiceForm(PlainLabelsMixin, forms.Form):
     """Which routine the assignment page starts from (its query string)."""
 
     routine = _routine_field(
@@ -84,7 +79,7 @@ class RoutineChoiceForm(_PlainLabels):
             )
 
 
-class PlanForm(_PlainLabels):
+class PlanForm(PlainLabelsMixin, forms.Form):
     routine = _routine_field(
         widget=forms.HiddenInput,
         error_messages={
@@ -146,7 +141,7 @@ def _bounded(label: str, high: int, noun: str) -> forms.IntegerField:
     )
 
 
-class StageForm(_PlainLabels):
+class StageForm(PlainLabelsMixin, forms.Form):
     """One stage of the chosen routine, as the practitioner prescribes it."""
 
     minutes_min = _bounded("Shortest session (minutes)", MAX_MINUTES, "shortest session")
@@ -242,7 +237,7 @@ class BaseStageFormSet(forms.BaseFormSet):
 StageFormSet = forms.formset_factory(StageForm, formset=BaseStageFormSet, extra=0)
 
 
-class ClearanceForm(_PlainLabels):
+class ClearanceForm(PlainLabelsMixin, forms.Form):
     """A reason for each relative contraindication the patient said yes to."""
 
     def __init__(self, *args, entries: Sequence[ContraindicationEntry], **kwargs):
@@ -267,7 +262,7 @@ class ClearanceForm(_PlainLabels):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class ScreeningForm(_PlainLabels):
+class ScreeningForm(PlainLabelsMixin, forms.Form):
     """The current safety questions, answered by the patient or in clinic."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -309,15 +304,15 @@ def _reason_field(label: str) -> forms.CharField:
     )
 
 
-class PauseForm(_PlainLabels):
+class PauseForm(PlainLabelsMixin, forms.Form):
     reason = _reason_field("Why pause (optional)")
 
 
-class EndForm(_PlainLabels):
+class EndForm(PlainLabelsMixin, forms.Form):
     reason = _reason_field("Why end it now (optional)")
 
 
-class ExtendForm(_PlainLabels):
+class ExtendForm(PlainLabelsMixin, forms.Form):
     new_end = forms.DateField(
         label="New last day",
         widget=_date_input(),

@@ -7,7 +7,6 @@ Pure: no database access beyond what callers pass in.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
 
 from clinic.plans.schedule import PlannedDay, Stage, build_schedule
 from mats.models import Clothing, Surface
@@ -41,22 +40,8 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Week:
-    number: int
-    goal: str
-    rows: tuple[Row, ...]
-
-
-@dataclass(frozen=True)
 class Schedule:
     rows: tuple[Row, ...]
-
-    @property
-    def weeks(self) -> tuple[Week, ...]:
-        return tuple(
-            Week(number=number, goal=rows[0].goal, rows=tuple(rows))
-            for number, rows in ((n, list(g)) for n, g in groupby(self.rows, key=_week))
-        )
 
     @property
     def sessions(self) -> int:
@@ -73,10 +58,6 @@ class Schedule:
     @property
     def session_days(self) -> tuple[date, ...]:
         return tuple(row.day for row in self.rows if row.is_session)
-
-
-def _week(row: Row) -> int:
-    return row.week
 
 
 def _row(day: PlannedDay, stages: Sequence[Stage], kind: str, previous_week: int | None) -> Row:

@@ -1,10 +1,11 @@
 from django import forms
 
+from accounts.forms import PlainLabelsMixin
 from clinic.review.messages import SENTENCES
 from clinic.usage.models import FEEDBACK_MAX_LENGTH, Feedback
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(PlainLabelsMixin, forms.ModelForm):
     """A message for the patient after the review; they see it on their today
     page. Never saved itself: ``clinic.review.services.leave_feedback`` writes it."""
 
@@ -27,10 +28,6 @@ class FeedbackForm(forms.ModelForm):
                 ),
             }
         }
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class SeenForm(forms.Form):

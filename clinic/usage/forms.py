@@ -12,6 +12,7 @@ from functools import cache
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
+from accounts.forms import PlainLabelsMixin
 from accounts.text import displayable, validate_storable_text
 from clinic.usage.models import (
     LOG_NOTE_MAX_LENGTH,
@@ -48,11 +49,10 @@ def zone_choices() -> tuple[tuple[str, str], ...]:
     return (("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names))
 
 
-class TimeZoneForm(forms.Form):
+class TimeZoneForm(PlainLabelsMixin, forms.Form):
     """Which zone the patient's "today" follows; blank follows the clinic's."""
 
     def __init__(self, *args, clinic_zone: str, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["time_zone"] = forms.ChoiceField(
             label="Your time zone",
@@ -68,12 +68,6 @@ STALE_FORM = {
     "required": "This form is out of date. Reload the page and try again.",
     "invalid": "This form is out of date. Reload the page and try again.",
 }
-
-
-class _PlainLabels(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class _StorableText(forms.CharField):
@@ -149,7 +143,7 @@ def _submission_key() -> forms.UUIDField:
     return forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE_FORM)
 
 
-class _OffersSigns(_PlainLabels):
+class _OffersSigns(PlainLabelsMixin, forms.Form):
     """A form with a ``side_effects`` field offering the published stop rules."""
 
     def __init__(self, *args, stop_rules: Sequence[StopRuleEntry], **kwargs):
@@ -157,7 +151,7 @@ class _OffersSigns(_PlainLabels):
         self.fields["side_effects"].choices = [(rule.code, rule.symptom) for rule in stop_rules]
 
 
-class CheckOffForm(_PlainLabels):
+class CheckOffForm(PlainLabelsMixin, forms.Form):
     """One tap needs nothing; the timer page also sends the minutes done."""
 
     minutes_done = _minutes()

@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.forms import PlainLabelsMixin
 from clinic.visits.models import NOTE_MAX_LENGTH
 
 
@@ -7,7 +8,7 @@ def _datetime_input() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class VisitForm(forms.Form):
+class VisitForm(PlainLabelsMixin, forms.Form):
     """A needling visit just held and, optionally, the next one booked. The
     rules on the times are the service's (``clinic.visits.services``)."""
 
@@ -33,7 +34,3 @@ class VisitForm(forms.Form):
         help_text="Leave empty if nothing is booked yet.",
         error_messages={"invalid": "Enter a date and time, for example 5/12/2026 09:00."},
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)

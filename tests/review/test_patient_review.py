@@ -247,7 +247,12 @@ def test_marking_seen_twice_says_they_were_seen_already(alice_client, history):
     response = alice_client.post(url, {"reports": [report.pk]}, follow=True)
     assert "Those reports were already marked as seen." in response.text
     assert "Marked as seen. The flag is cleared." not in response.text
-    assert AuditEvent.objects.filter(action="update", object_id=report.pk).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="update", object_type="usage.sideeffectreport", object_id=report.pk
+        ).count()
+        == 1
+    )
 
 
 def test_another_patients_report_cannot_be_marked_from_here(
