@@ -9,9 +9,11 @@ those tests run there only (CI does); the SQLite refusal runs everywhere.
 
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -288,6 +290,43 @@ def test_a_failed_backup_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(CommandError, match="connection lost"):
         call_command("backup", dir=folder)
     assert list(folder.iterdir()) == []
+
+
+def test_a_backup_stopped_by_sigterm_leaves_nothing_behind(tmp_path):
+    """As `systemctl stop` mid-backup would: the half-written dump is removed
+    and pg_dump stopped. No database is opened, so any PostgreSQL URL will do."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake_tool(tools, "pg_dump", f"echo $$ > {tmp_path}/pg_dump.pid; printf partial; exec sleep 30")
+    folder = tmp_path / "backups"
+    environment = os.environ | {
+        "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+    }
+    backup = subprocess.Popen(
+        [sys.executable, "manage.py", "backup", "--dir", str(folder)],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not list(folder.glob(".*.partial")) or not (tmp_path / "pg_dump.pid").exists():
+            assert backup.poll() is None, backup.communicate()
+            assert time.monotonic() < deadline, "pg_dump never started"
+            time.sleep(0.05)
+        backup.send_signal(signal.SIGTERM)
+        assert backup.wait(timeout=10) == 128 + signal.SIGTERM
+    finally:
+        backup.kill()
+        backup.communicate()
+    assert list(folder.iterdir()) == []
+    pg_dump = int((tmp_path / "pg_dump.pid").read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pg_dump, 0)
 
 
 def test_default_names_for_a_restore_are_plain():

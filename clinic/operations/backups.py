@@ -15,7 +15,10 @@ hands them to psql, never on a command line that ``ps`` would show.
 import os
 import re
 import shutil
+import signal
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +43,22 @@ class Restored:
     name: str
     rows: dict[str, int]  # every table of the new database and its row count
     unapplied: list[str]  # migrations this code has that the backup lacks ("app.name")
+
+
+@contextmanager
+def stopping_cleanly_on_sigterm() -> Iterator[None]:
+    """Let SIGTERM (systemctl stop, a timeout) unwind like Ctrl-C while
+    inside, so that a half-written dump or a half-restored database is removed
+    on the way out instead of being left behind."""
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def take_backup(folder: Path, *, now: datetime | None = None, using: str = "default") -> Path:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from clinic.operations.backups import BackupError, take_backup
+from clinic.operations.backups import BackupError, stopping_cleanly_on_sigterm, take_backup
 
 
 class Command(BaseCommand):
@@ -31,7 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, dir: Path, **options):
         try:
-            path = take_backup(dir)
+            with stopping_cleanly_on_sigterm():
+                path = take_backup(dir)
         except BackupError as error:
             raise CommandError(str(error)) from None
         size = filesizeformat(path.stat().st_size).replace("\xa0", " ")

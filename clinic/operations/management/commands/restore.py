@@ -11,7 +11,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.operations.backups import BackupError, newest_backup, restore_backup, url_for
+from clinic.operations.backups import (
+    BackupError,
+    newest_backup,
+    restore_backup,
+    stopping_cleanly_on_sigterm,
+    url_for,
+)
 
 
 class Command(BaseCommand):
@@ -37,7 +43,8 @@ class Command(BaseCommand):
             hint = f"The newest in {dir} is {newest.name}." if newest else f"{dir} has none yet."
             raise CommandError(f"Say which backup to restore: make restore FILE={example}\n{hint}")
         try:
-            restored = restore_backup(Path(file), name=name)
+            with stopping_cleanly_on_sigterm():
+                restored = restore_backup(Path(file), name=name)
         except BackupError as error:
             raise CommandError(str(error)) from None
 
