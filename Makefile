@@ -37,5 +37,16 @@ check-deploy: install ## Django's deployment checklist under production settings
 	SECRET_KEY=$$($(UV) run python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(UV) run python manage.py check --deploy --fail-level WARNING
 
+# Backups (PostgreSQL only, from DATABASE_URL) run the site as installed
+# (--no-sync): taking or restoring a backup never changes the installed packages.
+.PHONY: backup restore
+BACKUP_DIR ?= var/backups
+
+backup: ## pg_dump of DATABASE_URL's database into BACKUP_DIR (var/backups), mode 0600; prints path and size
+	$(UV) run --no-sync python manage.py backup --dir "$(BACKUP_DIR)"
+
+restore: ## Restore FILE=... into a new database (RESTORE_DB, default from the file name), never over an existing one
+	$(UV) run --no-sync python manage.py restore "$(FILE)" --name "$(RESTORE_DB)" --dir "$(BACKUP_DIR)"
+
 clean:
 	rm -rf var/db.sqlite3* var/staticfiles

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "clinic.patients",
     "clinic.notifications",
     "clinic.background",
+    "clinic.operations",
 ]
 
 MIDDLEWARE = [
