@@ -5,14 +5,26 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 DEV_ENV := DEBUG=1 DATABASE_URL=
 
-.PHONY: run test install migrate seed lint format check-deploy clean
+.PHONY: run worker test install migrate seed lint format check-deploy clean
 
-run: install ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
+# `make run` serves and runs a task worker beside the server (it sends the
+# mail, which shows in this console). Ctrl-C, or the server stopping for any
+# reason, stops both: the trap ends the worker, and waits for it to finish its task.
+run: install ## Install, migrate, load the demo, serve on http://127.0.0.1:8000 with a worker beside it
 	$(DEV_ENV) $(UV) run python manage.py migrate --noinput
 	$(DEV_ENV) $(UV) run python manage.py seed_content
 	$(DEV_ENV) $(UV) run python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
+	@echo "Serving on http://127.0.0.1:8000 with a task worker beside it (Ctrl-C stops both)"
+	@$(DEV_ENV) $(UV) run python manage.py worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEV_ENV) $(UV) run python manage.py runserver 127.0.0.1:8000
+
+# The worker as production runs it: settings from the environment (DATABASE_URL,
+# SECRET_KEY, the email server...), nothing set here. WORKER_OPTIONS adds any
+# of `manage.py worker --help`'s options, e.g. WORKER_OPTIONS="--worker-id web1-a".
+WORKER_OPTIONS ?=
+worker: ## The task worker with the settings in the environment (see README "Deploying")
+	$(UV) run python manage.py worker $(WORKER_OPTIONS)
 
 test: install ## The whole suite with branch coverage, failing under 90 % (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 	$(UV) run coverage run -m pytest

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import audit
 from accounts.errors import ServiceError
 from accounts.models import Invitation, Patient
 
@@ -19,6 +20,12 @@ logger = logging.getLogger(__name__)
 
 # A patient asking again within this window gets the link already on its way.
 RENEWAL_COOLDOWN = timedelta(minutes=10)
+# An unused link that ran out this long ago is deleted. Until then a patient
+# who opens it is offered a new one (renew_invitation); after that the link
+# is unknown, and the practitioner sends a new invitation from the patient's page.
+EXPIRED_INVITATIONS_KEPT = timedelta(days=30)
+# At most this many in one transaction; the rest wait for the next turn.
+EXPIRED_INVITATIONS_BATCH = 500
 
 
 class EnrolmentError(ServiceError):
@@ -137,3 +144,28 @@ def enrol_patient(token: str, password: str):
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
     return user
+
+
+def delete_expired_invitations(now) -> int:
+    """Delete invitations never used whose link ran out over 30 days before
+    ``now``, each with a "delete" audit row (ids only); return how many.
+
+    A periodic job of the task worker. Safe to run twice, or in two workers at
+    once: the rows are locked with SKIP LOCKED before their audit rows are
+    written and they are deleted in the same transaction, so a second run finds
+    them gone or locked and neither audits nor deletes them again. An
+    invitation being accepted is locked too, and one this old is refused anyway.
+    """
+    with transaction.atomic():
+        stale = list(
+            Invitation.objects.filter(
+                used_at__isnull=True, expires_at__lte=now - EXPIRED_INVITATIONS_KEPT
+            )
+            .select_related("patient")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")[:EXPIRED_INVITATIONS_BATCH]
+        )
+        for invitation in stale:
+            audit.write(audit.SYSTEM, "delete", invitation, clinic_id=invitation.patient.clinic_id)
+        Invitation.objects.filter(pk__in=[invitation.pk for invitation in stale]).delete()
+    return len(stale)

@@ -1,4 +1,5 @@
-"""What the task workers leave behind: a heartbeat each, for the readiness check."""
+"""What the task workers share: a heartbeat each, for the readiness check, and
+the periodic jobs' next turn, so that any number of workers run each turn once."""
 
 from django.db import models
 
@@ -15,3 +16,23 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job of ``clinic.background.schedule`` runs next.
+
+    A worker that finds the job due moves ``next_run_at`` on with an UPDATE
+    that only matches the value it read; the one whose UPDATE changed the row
+    runs the job, every other worker finds it already moved.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_worker = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
