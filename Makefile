@@ -45,7 +45,7 @@ format: install
 	$(UV) run djade $$(git ls-files 'templates/*.html')
 
 check-deploy: install ## Django's deployment checklist under production settings
-	DEBUG=0 ALLOWED_HOSTS=clinic.example \
+	DEBUG=0 ALLOWED_HOSTS=clinic.example SITE_URL=https://clinic.example \
 	SECRET_KEY=$$($(UV) run python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(UV) run python manage.py check --deploy --fail-level WARNING
 

@@ -1,7 +1,5 @@
 """Workflows that touch several account models: inviting and enrolling patients."""
 
-import logging
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -15,8 +13,6 @@ from django.utils import timezone
 from accounts import audit
 from accounts.errors import ServiceError
 from accounts.models import Invitation, Patient
-
-logger = logging.getLogger(__name__)
 
 # A patient asking again within this window gets the link already on its way.
 RENEWAL_COOLDOWN = timedelta(minutes=10)
@@ -32,39 +28,15 @@ class EnrolmentError(ServiceError):
     """The invitation cannot be turned into an account; the code says why."""
 
 
-def deliver(message: EmailMessage, what: str) -> bool:
-    """Send ``message`` and say whether it went out.
+def send_invitation(request: HttpRequest, patient: Patient, invited_by=None) -> Invitation:
+    """Issue a fresh link for ``patient`` and email it to the address on file.
 
-    A mail server that is down must not undo the work around it, so a failure
-    is logged rather than raised. The log names ``what`` (ids only) and the
-    kind of error but never its text or traceback: an SMTP error can quote
-    the recipient's address.
-    """
-    try:
-        message.send()
-    except Exception as error:
-        logger.error("Could not send %s (%s).", what, type(error).__name__)
-        return False
-    return True
-
-
-@dataclass
-class InvitationEmail:
-    """An invitation and whether its email went out.
-
-    The email leaves only when the surrounding transaction commits, so
-    ``sent`` is None until then (and stays None if it rolls back).
-    """
-
-    invitation: Invitation
-    sent: bool | None = None
-
-
-def send_invitation(request: HttpRequest, patient: Patient, invited_by=None) -> InvitationEmail:
-    """Issue a fresh link for ``patient`` and email it once the transaction commits.
-
-    Older unused links stop working. If the email cannot be sent, the new
-    invitation stays and can be sent again; ``sent`` tells the caller.
+    Older unused links stop working. Sending only stores the email: the
+    default mailer queues it in this transaction and a worker sends it once
+    the transaction commits, so a rolled-back request mails no link for an
+    invitation the database does not hold, and a mail server that is down
+    delays the email (it is retried, then shown to staff) without undoing
+    the invitation.
     """
     with transaction.atomic():
         patient.invitations.filter(used_at__isnull=True).delete()
@@ -82,21 +54,15 @@ def send_invitation(request: HttpRequest, patient: Patient, invited_by=None) -> 
             body=render_to_string("accounts/email/invitation.txt", context),
             to=[patient.email],
         )
-        outcome = InvitationEmail(invitation)
-
-        def send_after_commit() -> None:
-            outcome.sent = deliver(message, f"the email for invitation {invitation.pk}")
-
-        # A rolled-back request sends nothing, and no link is mailed for an
-        # invitation the database does not hold.
-        transaction.on_commit(send_after_commit)
-    return outcome
+        message.purpose = "invitation"  # for staff reading the outbox
+        message.send()
+    return invitation
 
 
-def renew_invitation(request: HttpRequest, expired: Invitation) -> InvitationEmail | None:
+def renew_invitation(request: HttpRequest, expired: Invitation) -> Invitation | None:
     """Send a new link to the address on file, unless one went out moments ago.
 
-    Returns the new invitation's email, or None when no new link was issued.
+    Returns the new invitation, or None when no new link was issued.
     """
     patient = expired.patient
     recent = patient.invitations.filter(

@@ -69,12 +69,8 @@ def invitation_renew(request, token: str):
     invitation = Invitation.objects.for_token(token).select_related("patient__clinic").first()
     if invitation is None or not invitation.is_expired or invitation.is_used:
         return _invitation_problem(request, invitation) or redirect("invitation-accept", token)
-    email = renew_invitation(request, invitation)
-    if email is not None and email.sent is False:
-        # The old link is gone and the new one never left: the clinic can
-        # send another from the patient's page.
-        return render(request, "accounts/invitation_renewed.html", {"not_sent": True}, status=503)
-    # The same answer whether or not a new email went out, so the page
+    renew_invitation(request, invitation)
+    # The same answer whether or not a new link was issued, so the page
     # reveals nothing about the record behind the link.
     return redirect("invitation-renewed")
 

@@ -173,7 +173,11 @@ SECURE_CSP = {
 }
 
 # --- Email ----------------------------------------------------------------
-# Development prints mail to the console; production sends through SMTP.
+# Every email is stored in the request's transaction and sent by a task after
+# it commits (clinic/notifications): the default mailer only queues, so no
+# request waits on a mail server and a rolled-back one sends nothing. The
+# "outbound" mailer is the real one the worker sends through: the console in
+# development, SMTP in production.
 EMAIL_BACKEND_PATH = env_str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
@@ -188,9 +192,24 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "username": env_str("EMAIL_HOST_USER", default=""),
         "password": env_str("EMAIL_HOST_PASSWORD", default=""),
         "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+        # A server that hangs fails the try (and it is retried) instead of
+        # holding a worker; well under the ten minutes after which a send
+        # counts as abandoned (clinic.notifications.tasks.STALE_AFTER).
+        "timeout": 30,
     }
-MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mailer_options}}
+MAILERS = {
+    "default": {"BACKEND": "clinic.notifications.backends.QueuedEmailBackend"},
+    "outbound": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mailer_options},
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Mat companion <noreply@localhost>")
+
+# The site's address, for links in email sent without a request (the
+# practitioner's alert is sent from the patient's report, by a worker).
+SITE_URL = env_str("SITE_URL", required=not DEBUG, default="http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} must start with https:// (or http:// in development)."
+    )
 
 # --- Background tasks -----------------------------------------------------
 # Django's tasks framework, stored in the database and run by `manage.py

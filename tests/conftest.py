@@ -33,6 +33,25 @@ def pytest_configure(config):
         config.pluginmanager.register(SkipsFailTheRun("on PostgreSQL"), "skips-fail-the-run")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def mail_goes_through_the_outbox(django_test_environment):
+    """Email in the tests takes the site's own road: stored by the queueing
+    default mailer, delivered by the task into Django's test outbox.
+
+    Django's test set-up points every mailer at the test outbox, which would
+    skip the queue; only the outbound mailer should go there.
+    """
+    from django.conf import settings
+
+    import clinic.settings
+
+    settings.MAILERS = {
+        **settings.MAILERS,
+        "default": clinic.settings.MAILERS["default"],
+        "outbound": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, checked for sessions left open before it is dropped.

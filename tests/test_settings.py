@@ -8,20 +8,32 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "clinic.example"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "clinic.example",
+    "SITE_URL": "https://clinic.example",
+}
 
 
-def load_settings(**env) -> subprocess.CompletedProcess:
-    """Import the real settings module in a clean interpreter with ``env``."""
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_BACKEND"}
-    }
-    code = (
-        "import clinic.settings as s;"
-        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS)"
-    )
+# What the tests set themselves, never taken from the machine running them.
+OWN_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "EMAIL_BACKEND",
+    "SITE_URL",
+}
+SUMMARY = (
+    "import clinic.settings as s;"
+    "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS)"
+)
+
+
+def load_settings(code: str = SUMMARY, **env) -> subprocess.CompletedProcess:
+    """Import the real settings module in a clean interpreter with ``env``; run ``code``."""
+    base = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -34,7 +46,7 @@ def load_settings(**env) -> subprocess.CompletedProcess:
 
 
 def test_debug_is_off_unless_set():
-    result = load_settings(SECRET_KEY="x" * 60, ALLOWED_HOSTS="clinic.example")
+    result = load_settings(**{k: v for k, v in PRODUCTION.items() if k != "DEBUG"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("False ")
 
@@ -45,7 +57,7 @@ def test_unreadable_debug_stops_start_up():
     assert "DEBUG='maybe' is not a yes/no value" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"])
 def test_production_without_a_required_value_names_it(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = load_settings(**env)
@@ -77,3 +89,31 @@ def test_unknown_database_url_names_the_variable():
     result = load_settings(DEBUG="1", DATABASE_URL="nosuchdb://x")
     assert result.returncode != 0
     assert "DATABASE_URL could not be read" in result.stderr
+
+
+MAIL = (
+    "import clinic.settings as s;"
+    "print(s.SITE_URL, s.MAILERS['default']['BACKEND'], s.MAILERS['outbound']['BACKEND'])"
+)
+
+
+def test_every_email_is_queued_and_sent_through_the_chosen_backend():
+    result = load_settings(MAIL, **{**PRODUCTION, "SITE_URL": "https://clinic.example/"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "https://clinic.example",
+        "clinic.notifications.backends.QueuedEmailBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ]
+    development = load_settings(MAIL, DEBUG="1")
+    assert development.stdout.split() == [
+        "http://127.0.0.1:8000",
+        "clinic.notifications.backends.QueuedEmailBackend",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+def test_a_site_url_that_is_not_a_web_address_stops_start_up():
+    result = load_settings(MAIL, **{**PRODUCTION, "SITE_URL": "clinic.example"})
+    assert result.returncode != 0
+    assert "SITE_URL='clinic.example' must start with https://" in result.stderr

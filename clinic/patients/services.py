@@ -1,6 +1,7 @@
 """Adding a patient to a clinic and inviting them to set a password. Each
 service writes its audit row in the same transaction as the change; the
-invitation email leaves once that transaction commits (``send_invitation``)."""
+invitation email is stored in that transaction and sent by a worker once it
+commits (``send_invitation``)."""
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -8,8 +9,8 @@ from django.http import HttpRequest
 from accounts import audit
 from accounts.audit import SYSTEM, Actor
 from accounts.errors import ServiceError
-from accounts.models import Clinic, Membership, Patient, normalise_email
-from accounts.services import InvitationEmail, send_invitation
+from accounts.models import Clinic, Invitation, Membership, Patient, normalise_email
+from accounts.services import send_invitation
 
 
 class PatientRefused(ServiceError):
@@ -24,13 +25,12 @@ def add_patient(
     primary_practitioner: Membership,
     request: HttpRequest,
     actor: Actor = SYSTEM,
-) -> tuple[Patient, InvitationEmail]:
+) -> tuple[Patient, Invitation]:
     """Add a patient to ``clinic`` and email them an invitation.
 
     ``request`` only gives the invitation link its address. Refuses a
     practitioner from elsewhere (``patients.practitioner_elsewhere``) and an
-    email address the clinic already has (``patients.email_taken``). The
-    email's ``sent`` is known once the transaction has committed.
+    email address the clinic already has (``patients.email_taken``).
     """
     if (
         primary_practitioner.clinic_id != clinic.pk
@@ -54,9 +54,7 @@ def add_patient(
     return patient, invitation
 
 
-def invite_patient(
-    patient: Patient, *, request: HttpRequest, actor: Actor = SYSTEM
-) -> InvitationEmail:
+def invite_patient(patient: Patient, *, request: HttpRequest, actor: Actor = SYSTEM) -> Invitation:
     """Email the patient a fresh link to set a password; older links stop
     working. Refuses a patient who already has an account
     (``patients.has_account``)."""

@@ -64,7 +64,7 @@ def patient_add(request):
     form = AddPatientForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
-            patient, email = add_patient(
+            patient, _ = add_patient(
                 membership.clinic,
                 full_name=form.cleaned_data["full_name"],
                 email=form.cleaned_data["email"],
@@ -75,19 +75,13 @@ def patient_add(request):
         except PatientRefused as error:
             form.add_error(error.field, sentence(error))
         else:
-            # The email went (or failed) when add_patient committed.
-            if email.sent is False:
-                messages.warning(
-                    request,
-                    f"{patient.full_name} is added and the invitation is saved, but the email "
-                    "could not be sent just now. Please try “Send a new invitation” below "
-                    "in a few minutes.",
-                )
-            else:
-                messages.success(
-                    request,
-                    f"{patient.full_name} is added. We emailed them a link to set a password.",
-                )
+            # Saved with its invitation; the email leaves from the outbox, so
+            # a mail server that is down delays it without undoing anything.
+            messages.success(
+                request,
+                f"{patient.full_name} is added. Their invitation is saved and an email "
+                "with the link to set a password is on its way to them.",
+            )
             return redirect("patient-detail", patient.pk)
     return render(request, "patients/patient_add.html", {"form": form})
 
@@ -104,16 +98,9 @@ def patient_detail(request, pk: int):
 def patient_invite(request, pk: int):
     patient = clinic_patient(request, pk)
     try:
-        email = invite_patient(patient, request=request, actor=Actor.of(request))
+        invite_patient(patient, request=request, actor=Actor.of(request))
     except PatientRefused as error:
         messages.info(request, sentence(error))
     else:
-        if email.sent is False:
-            messages.warning(
-                request,
-                f"The new invitation is saved, but the email to {patient.email} could not be "
-                "sent just now. Please try again in a few minutes.",
-            )
-        else:
-            messages.success(request, f"A new invitation is on its way to {patient.email}.")
+        messages.success(request, f"A new invitation is on its way to {patient.email}.")
     return redirect("patient-detail", patient.pk)

@@ -15,7 +15,8 @@ code, or ``Refusals`` for several parts of the details at once.
   constraint on the log is the backstop).
 - A check-off can be undone on the day it was made.
 - A side effect that a stop rule names pauses the active plan when the rule
-  says so; every report waits for the practitioner to see it.
+  says so, and emails the patient's practitioner a link to the review; every
+  report waits for the practitioner to see it.
 """
 
 import zoneinfo
@@ -33,6 +34,7 @@ from accounts.audit import SYSTEM, Actor
 from accounts.clock import patient_today
 from accounts.errors import Refusals
 from accounts.models import Patient
+from clinic.notifications.services import alert_practitioner_of_report
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.services import pause_plan
 from clinic.usage.models import (
@@ -231,6 +233,10 @@ def report_side_effect(
             submission_key=submission_key,
         )
         audit.write(actor, "create", report, clinic_id=patient.clinic_id)
+        if rules:
+            # Stored with the report and sent after the commit: a short email
+            # with a link to the review, no health words in it.
+            alert_practitioner_of_report(patient, report_id=report.pk)
         paused = None
         if report.pauses_plan and plan is not None and plan.status == PlanStatus.ACTIVE:
             names = ", ".join(rule.symptom for rule in rules if rule.pauses_plan)

@@ -6,6 +6,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from clinic.notifications.models import OutgoingEmail, Purpose, Status
 from tests.conftest import PASSWORD
 from tests.mail import mail_server_down
 
@@ -40,11 +41,16 @@ def test_password_change_saves_and_confirms(pat_client, pat):
     assert pat.user.check_password("a-new-mat-pass")
 
 
-def test_reset_link_sets_a_new_password(visitor_client, pat):
-    response = visitor_client.post(reverse("password_reset"), {"email": pat.email.upper()})
+def test_reset_link_sets_a_new_password(visitor_client, pat, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor_client.post(reverse("password_reset"), {"email": pat.email.upper()})
     assert response["Location"] == reverse("password_reset_done")
     (message,) = mail.outbox
     assert message.to == [pat.email]
+    # Through the outbox: stored, then delivered by the task.
+    assert message.sent_using == "outbound"
+    email = OutgoingEmail.objects.get()
+    assert (email.purpose, email.status) == (Purpose.PASSWORD_RESET, Status.SENT)
     link = re.search(r"http://testserver(/password-reset/\S+/)", message.body).group(1)
 
     response = visitor_client.get(link, follow=True)
@@ -62,20 +68,30 @@ def test_reset_for_unknown_address_sends_nothing_and_looks_the_same(visitor_clie
     response = visitor_client.post(reverse("password_reset"), {"email": "nobody@x.example"})
     assert response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_reset_with_the_mail_server_down_looks_the_same_and_logs_no_address(
-    visitor_client, pat, caplog
+    visitor_client, pat, caplog, django_capture_on_commit_callbacks
 ):
-    with mail_server_down():
+    with mail_server_down(), django_capture_on_commit_callbacks(execute=True):
         response = visitor_client.post(reverse("password_reset"), {"email": pat.email})
     assert response["Location"] == reverse("password_reset_done")
-    # The page after it already says to ask the clinic when nothing arrives.
     page = visitor_client.get(response["Location"]).text
+    assert "a reset link is on its way" in page
     assert "Nothing there after a few minutes?" in page
     assert mail.outbox == []
+    # The email waits in the outbox for its next try; nothing names the person.
+    email = OutgoingEmail.objects.get()
+    assert (email.purpose, email.status, email.attempts) == (
+        Purpose.PASSWORD_RESET,
+        Status.QUEUED,
+        1,
+    )
+    assert email.last_error.startswith("SMTPRecipientsRefused")
+    assert pat.email not in email.last_error
     assert pat.email not in caplog.text
-    assert f"Could not send the password reset email for user {pat.user.pk}" in caplog.text
+    assert f"Email {email.pk} (password_reset) not sent on try 1" in caplog.text
 
 
 def test_broken_reset_link_offers_a_new_one(visitor_client):

@@ -19,7 +19,9 @@ def test_practitioner_adds_patient_who_sets_password_and_lands_home(page, site, 
     page.get_by_role("button", name="Add and send invitation").click()
 
     expect(page.get_by_role("heading", name="Jo March")).to_be_visible()
-    expect(page.get_by_text("We emailed them a link")).to_be_visible()
+    expect(
+        page.get_by_text("an email with the link to set a password is on its way")
+    ).to_be_visible()
     patient = Patient.objects.get(full_name="Jo March")
     assert patient.email == "jo.march@patients.example"
     assert patient.clinic_id == alice.clinic_id

@@ -127,7 +127,7 @@ def test_adding_a_patient_sends_an_invitation_and_a_new_one_can_follow(
     page.get_by_label("Patient's email").fill("Jo.March@Patients.example")
     page.get_by_role("button", name="Add and send invitation").click()
     expect(page.get_by_role("heading", name="Jo March")).to_be_visible()
-    expect(page.get_by_text("Jo March is added. We emailed them a link")).to_be_visible()
+    expect(page.get_by_text("Jo March is added. Their invitation is saved")).to_be_visible()
     expect(page.get_by_text("jo.march@patients.example · primary practitioner")).to_be_visible()
     expect(page.get_by_text("The link works until")).to_be_visible()
     (first,) = mail.outbox
