@@ -53,6 +53,10 @@ JOBS: dict[str, Job] = {
     "accounts.delete_expired_invitations": Job(
         timedelta(hours=24), "accounts.services.delete_expired_invitations"
     ),
+    # Email whose worker stopped mid-send, or whose delivery task was lost.
+    "notifications.requeue_stale": Job(
+        timedelta(minutes=5), "clinic.notifications.tasks.requeue_stale"
+    ),
 }
 
 # Paths already reported as missing, so that a worker says so once, not every second.
