@@ -239,15 +239,6 @@ def chosen_format(env: dict) -> subprocess.CompletedProcess:
         ({"DEBUG": "1"}, "text"),
         ({"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "clinic.example"}, "json"),
         ({"DEBUG": "1", "LOG_FORMAT": "json"}, "json"),
-        (
-            {
-                "DEBUG": "0",
-                "SECRET_KEY": "x" * 60,
-                "ALLOWED_HOSTS": "clinic.example",
-                "LOG_FORMAT": "text",
-            },
-            "text",
-        ),
     ],
 )
 def test_format_follows_debug_unless_log_format_says(env, chosen):

@@ -15,6 +15,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 import sentry_sdk
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
@@ -23,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
-from clinic.sentry import init_sentry
+from clinic.sentry import _traces_sample_rate, init_sentry, scrub
 from clinic.urls import urlpatterns as site_urlpatterns
 from tests.test_settings import ROOT
 
@@ -182,19 +183,22 @@ def test_settings_start_sentry_with_the_variable_and_safe_options():
     assert result.stdout.split() == ["True", "False", "never", "None", "False", "production"]
 
 
-@pytest.mark.parametrize(("raw", "rate"), [("0.25", "0.25"), ("0", "None")])
-def test_tracing_is_off_unless_a_rate_is_given(raw, rate):
-    result = _settings_start_sentry(
-        SENTRY_DSN="https://public@sentry.invalid/1", SENTRY_TRACES_SAMPLE_RATE=raw
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[3] == rate
+@pytest.mark.parametrize(("raw", "rate"), [(None, None), ("0", None), ("0.25", 0.25), ("1", 1.0)])
+def test_tracing_is_off_unless_a_rate_is_given(monkeypatch, raw, rate):
+    if raw is None:
+        monkeypatch.delenv("SENTRY_TRACES_SAMPLE_RATE", raising=False)
+    else:
+        monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", raw)
+    assert _traces_sample_rate() == rate
 
 
-@pytest.mark.parametrize("raw", ["lots", "2"])
-def test_an_unreadable_trace_rate_stops_start_up(raw):
-    result = _settings_start_sentry(
-        SENTRY_DSN="https://public@sentry.invalid/1", SENTRY_TRACES_SAMPLE_RATE=raw
-    )
-    assert result.returncode != 0
-    assert f"SENTRY_TRACES_SAMPLE_RATE={raw!r} is not a number from 0 to 1" in result.stderr
+@pytest.mark.parametrize("raw", ["lots", "2", "-0.5"])
+def test_an_unreadable_trace_rate_stops_start_up(monkeypatch, raw):
+    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", raw)
+    with pytest.raises(ImproperlyConfigured, match=f"SENTRY_TRACES_SAMPLE_RATE='{raw}'"):
+        _traces_sample_rate()
+
+
+def test_an_event_without_a_route_loses_its_url():
+    event = {"request": {"url": "https://clinic.example/invitation/secret/", "cookies": {"a": "b"}}}
+    assert scrub(event, {}) == {"request": {}}
