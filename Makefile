@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 DEV_ENV := DEBUG=1 DATABASE_URL=
 
-.PHONY: run worker test install migrate seed lint format check-deploy clean
+.PHONY: run worker test serve install migrate seed lint format check-deploy clean
 
 # `make run` serves and runs a task worker beside the server (it sends the
 # mail, which shows in this console). Ctrl-C, or the server stopping for any
@@ -30,9 +30,18 @@ test: install ## The whole suite with branch coverage, failing under 90 % (Postg
 	$(UV) run coverage run -m pytest
 	$(UV) run coverage report
 
+# `make serve` installs production's packages only: this leaves out the dev
+# tools (pytest, ruff...); `make test` puts them back.
+serve: ## Serve with gunicorn under production settings (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL... from the environment; PORT, WEB_CONCURRENCY)
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --no-dev --group prod --quiet
+	DEBUG=0 $(UV) run --no-sync python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(UV) run --no-sync gunicorn --config clinic/deploy/gunicorn.conf.py clinic.wsgi
+
+# gunicorn (the prod group) too: the tests start it.
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --group prod --quiet
 
 lint: install
 	$(UV) run ruff check .

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from clinic.env import env_bool, env_int, env_list, env_str
+from clinic.sentry import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its one line per request times and sees every answer.
+    "clinic.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -158,6 +161,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
 )
+# A balancer probes the health checks over plain HTTP on the private side.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
@@ -229,7 +234,7 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -244,11 +249,52 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Logs and error reports -----------------------------------------------
+# One line per request (clinic.request_log) on standard error: JSON for a log
+# collector in production, a readable line in development.
+LOG_FORMAT = env_str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not one of json, text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "context": {"()": "clinic.request_log.ContextFilter"},
+        "tracebacks_only": {"()": "clinic.request_log.TracebacksOnly"},
+    },
+    "formatters": {
+        "json": {
+            "()": "clinic.request_log.JsonLineFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # The request line (clinic.request) and the worker's task lines.
+        "clinic": {"level": "INFO"},
+        # Replaces Django's own handlers (a second, plain console copy in
+        # development; mail to ADMINS, who are not set), so that its lines
+        # reach the one handler above.
+        "django": {"level": "INFO"},
+        # The request line already says what Django's 4xx warnings, the 5xx
+        # a view answers on purpose and the development server's access lines
+        # say, and without their raw paths: only tracebacks are kept.
+        "django.request": {"level": "ERROR", "filters": ["tracebacks_only"]},
+        "django.server": {"level": "ERROR"},
+    },
 }
 
 AXES_USERNAME_CALLABLE = "accounts.throttle.username_for_lockout"
+
+# Errors go to Sentry only when SENTRY_DSN is set (clinic/sentry.py).
+init_sentry()

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from clinic import health
+
 handler500 = "clinic.errors.server_error"
 
 admin.site.site_header = "Mat companion administration"
@@ -16,4 +18,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("mats.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
 ]

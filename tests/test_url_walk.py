@@ -14,9 +14,11 @@ from uuid import uuid4
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.clock import patient_today
 from accounts.models import Invitation, Patient
+from clinic.background.models import Heartbeat
 from clinic.usage.services import report_side_effect
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
@@ -128,6 +130,9 @@ ACCESS: dict[str, Row] = {
     "plan-end": Row(get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="plan"),
     "plan-clear": Row(get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="plan"),
     "plan-extend": Row(get=signed_in(405), post=CLINIC_A_OBJECT, kwargs="plan"),
+    # For load balancers: open to all, read-only. The world has a live worker.
+    "healthz": Row(get=everyone(200), post=everyone(405)),
+    "readyz": Row(get=everyone(200), post=everyone(405)),
 }
 
 
@@ -163,6 +168,7 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
     plan = make_plan(pat, routine)
     session = plan.sessions.get(date=patient_today(pat))
     reported = report_side_effect(pat, codes=["bruising"], details="", submission_key=uuid4())
+    Heartbeat.objects.create(worker_id="walk", started_at=timezone.now(), seen_at=timezone.now())
     return {
         "session": {"pk": session.pk},
         "report": {"pk": reported.report.pk},
@@ -213,9 +219,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_fifty_one_patterns():
+def test_walk_covers_all_fifty_three_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 51
+    assert len(walked) == 53
 
 
 def test_admin_is_for_staff_only(
