@@ -32,7 +32,7 @@ test: install ## The whole suite with branch coverage, failing under 90 % (Postg
 
 # `make serve` installs production's packages only: this leaves out the dev
 # tools (pytest, ruff...); `make test` puts them back.
-serve: ## Serve with gunicorn under production settings (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL... from the environment; PORT, WEB_CONCURRENCY)
+serve: ## Serve with gunicorn under production settings (SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL... from the environment; PORT, WEB_CONCURRENCY)
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen --no-dev --group prod --quiet
 	DEBUG=0 $(UV) run --no-sync python manage.py collectstatic --noinput --verbosity 0

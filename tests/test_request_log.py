@@ -237,7 +237,15 @@ def chosen_format(env: dict) -> subprocess.CompletedProcess:
     ("env", "chosen"),
     [
         ({"DEBUG": "1"}, "text"),
-        ({"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "clinic.example"}, "json"),
+        (
+            {
+                "DEBUG": "0",
+                "SECRET_KEY": "x" * 60,
+                "ALLOWED_HOSTS": "clinic.example",
+                "SITE_URL": "https://clinic.example",
+            },
+            "json",
+        ),
         ({"DEBUG": "1", "LOG_FORMAT": "json"}, "json"),
     ],
 )

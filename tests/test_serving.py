@@ -29,7 +29,15 @@ from tests.test_settings import ROOT
 
 CONFIG = ROOT / "clinic" / "deploy" / "gunicorn.conf.py"
 # Variables of this test process that must not reach the served site.
-_NOT_PASSED_ON = {"DEBUG", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "LOG_FORMAT", "PORT"}
+_NOT_PASSED_ON = {
+    "DEBUG",
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "LOG_FORMAT",
+    "PORT",
+}
 _NOT_PASSED_ON |= {"DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND", "TASKS_BACKEND", "WEB_CONCURRENCY"}
 _NOT_PASSED_ON |= {"GUNICORN_CMD_ARGS", "STATIC_ROOT", "BEHIND_PROXY", "FORWARDED_ALLOW_IPS"}
 
@@ -46,6 +54,7 @@ def production_env(database_url: str, static_root: Path, **extra: str) -> dict[s
         "DEBUG": "0",
         "SECRET_KEY": "serving-test-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://127.0.0.1",
         "DATABASE_URL": database_url,
         "STATIC_ROOT": str(static_root),
         # Behind a TLS proxy: the test says X-Forwarded-Proto: https as one would.
