@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 DEV_ENV := DEBUG=1 DATABASE_URL=
 
-.PHONY: run worker test serve install migrate seed lint format check-deploy clean
+.PHONY: run worker test serve scale-check install migrate seed lint format check-deploy clean
 
 # `make run` serves and runs a task worker beside the server (it sends the
 # mail, which shows in this console). Ctrl-C, or the server stopping for any
@@ -68,6 +68,9 @@ backup: ## pg_dump of DATABASE_URL's database into BACKUP_DIR (var/backups), mod
 
 restore: ## Restore FILE=... into a new database (RESTORE_DB, default from the file name), never over an existing one
 	$(UV) run --no-sync python manage.py restore "$(FILE)" --name "$(RESTORE_DB)" --dir "$(BACKUP_DIR)"
+
+scale-check: install ## Two gunicorn instances and two workers on one PostgreSQL (DATABASE_URL): sessions shared, 1,000 emails sent once each
+	DEBUG=1 $(UV) run --no-sync python manage.py scale_check
 
 clean:
 	rm -rf var/db.sqlite3* var/staticfiles

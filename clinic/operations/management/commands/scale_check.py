@@ -1,0 +1,280 @@
+"""Prove on one machine that app servers and workers keep no state of their own.
+
+Two gunicorn instances and two task workers share one PostgreSQL database: a
+sign-in made on one instance is honoured by the other, and a thousand emails
+queued at once reach a local SMTP sink exactly once each. Everything listens
+on 127.0.0.1 and is stopped at the end, the scratch database dropped.
+
+Run with ``make scale-check`` (PostgreSQL's ``DATABASE_URL`` in the
+environment names the server; a scratch database is made beside it).
+"""
+
+# Every command run here is this program's own (manage.py, gunicorn, the
+# PostgreSQL client tools), with arguments it builds itself.
+# ruff: noqa: S603, S607
+
+import http.client
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.core.management.base import BaseCommand, CommandError
+
+ROOT = Path(__file__).resolve().parents[4]
+EMAILS = 1000
+SIGN_IN_EMAIL = "scale-check@clinic.example"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise CommandError(f"nothing answered on port {port} after {seconds:.0f} s")
+
+
+def _cookies(answer) -> str:
+    return "; ".join(answer.headers.get_all("Set-Cookie") or [])
+
+
+class Sink:
+    """An SMTP server that counts each message by its X-Scale-Check id."""
+
+    def __init__(self) -> None:
+        self.ids: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        match = re.search(rb"^X-Scale-Check: (\S+)", envelope.content, re.MULTILINE)
+        with self.lock:
+            self.ids[match[1].decode() if match else "?"] += 1
+        return "250 OK"
+
+
+class Command(BaseCommand):
+    help = "Two web instances and two workers on one PostgreSQL: sessions and email, measured."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--emails", type=int, default=EMAILS)
+        parser.add_argument("--timeout", type=float, default=300.0)
+
+    def handle(self, *args, emails: int, timeout: float, **options):
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise CommandError("scale-check needs DATABASE_URL pointing at PostgreSQL.")
+        name = f"matcompanion_scale_{os.getpid()}"
+        parts = urlsplit(url)
+        scratch_url = urlunsplit(parts._replace(path=f"/{name}"))
+        admin = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+        admin += ["-U", parts.username or "postgres"]
+        subprocess.run(["createdb", *admin, name], check=True)
+        try:
+            self._run(scratch_url, emails, timeout)
+        finally:
+            subprocess.run(["dropdb", *admin, "--force", "--if-exists", name], check=False)
+
+    def _env(self, database_url: str, smtp_port: int) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "BEHIND_PROXY": "1",
+            "DATABASE_URL": database_url,
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "SITE_URL": "https://127.0.0.1",
+            "LOG_LEVEL": "WARNING",
+        }
+
+    def _run(self, database_url: str, emails: int, timeout: float) -> None:
+        from aiosmtpd.controller import Controller
+
+        sink = Sink()
+        smtp_port = _free_port()
+        env = self._env(database_url, smtp_port)
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+        self._make_user(manage, env)
+
+        with ExitStack() as stack:
+            controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+            controller.start()
+            stack.callback(controller.stop)
+            ports = [_free_port(), _free_port()]
+            for port in ports:
+                stack.enter_context(self._gunicorn(env, port))
+            for port in ports:
+                _wait_for_port(port, 30)
+
+            cookie = self._sign_in(ports[0])
+            other = self._get(ports[1], "/patients/", cookie)
+            # Signed out, the list answers a redirect to the sign-in page.
+            carried = other.status == 200 and b"<h1>Patients</h1>" in other.body
+            self.stdout.write(
+                f"session: signed in on :{ports[0]}, "
+                f"{'recognised' if carried else 'NOT recognised'} on :{ports[1]} "
+                f"(answered {other.status})"
+            )
+
+            run_id = secrets.token_hex(4)
+            started = time.monotonic()
+            queued = self._queue(manage, env, emails, run_id)
+            for number in (1, 2):
+                stack.enter_context(self._worker(manage, env, number))
+            deadline = started + timeout
+            while time.monotonic() < deadline:
+                with sink.lock:
+                    received = sum(1 for key in sink.ids if key.startswith(run_id))
+                if received >= emails:
+                    break
+                time.sleep(0.5)
+            seconds = time.monotonic() - started
+            time.sleep(2)  # a late duplicate would arrive now
+            with sink.lock:
+                counts = {k: v for k, v in sink.ids.items() if k.startswith(run_id)}
+        sent = len(counts)
+        duplicates = sum(v - 1 for v in counts.values())
+        lost = emails - sent
+        self.stdout.write(
+            f"email: queued {queued}, sent {sent}, duplicates {duplicates}, lost {lost}, "
+            f"seconds {seconds:.1f} ({sent / seconds:.0f} a second)"
+        )
+        if not carried or duplicates or lost:
+            raise CommandError("scale-check failed: see the figures above.")
+
+    def _make_user(self, manage, env) -> None:
+        code = (
+            "from accounts.models import Clinic, Membership, User\n"
+            "clinic = Clinic.objects.create(name='Scale', slug='scale', time_zone='UTC')\n"
+            f"user = User.objects.create_user(email='{SIGN_IN_EMAIL}', password='scale-check-pw-1',"
+            " full_name='Scale Check')\n"
+            "Membership.objects.create(user=user, clinic=clinic, role='practitioner')\n"
+        )
+        subprocess.run([*manage, "shell", "-c", code], env=env, check=True)
+
+    def _queue(self, manage, env, emails: int, run_id: str) -> int:
+        code = (
+            "from django.core.mail import EmailMessage\n"
+            "from django.db import transaction\n"
+            "with transaction.atomic():\n"
+            f"    for n in range({emails}):\n"
+            "        EmailMessage('Scale check', 'One of many.', to=['sink@clinic.example'],\n"
+            f"            headers={{'X-Scale-Check': '{run_id}-' + str(n)}}).send()\n"
+        )
+        subprocess.run([*manage, "shell", "-c", code], env=env, check=True)
+        return emails
+
+    @contextmanager
+    def _gunicorn(self, env, port: int):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "clinic.wsgi",
+                "-c",
+                str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+    @contextmanager
+    def _worker(self, manage, env, number: int):
+        process = subprocess.Popen(
+            [
+                *manage,
+                "worker",
+                "--worker-id",
+                f"scale-{number}",
+                "--interval",
+                "0.1",
+                "--no-startup-delay",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+    class _Answer:
+        def __init__(self, status: int, headers, body: bytes) -> None:
+            self.status, self.headers, self.body = status, headers, body
+
+    def _request(self, port: int, method: str, path: str, headers=None, body=None):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **(headers or {})}
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        answer = self._Answer(response.status, response.headers, response.read())
+        connection.close()
+        return answer
+
+    def _get(self, port: int, path: str, cookie: str):
+        return self._request(port, "GET", path, {"Cookie": cookie})
+
+    def _sign_in(self, port: int) -> str:
+        page = self._request(port, "GET", "/sign-in/")
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", _cookies(page))[1]
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)[1].decode()
+        form = urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "username": SIGN_IN_EMAIL,
+                "password": "scale-check-pw-1",
+            }
+        )
+        answer = self._request(
+            port,
+            "POST",
+            "/sign-in/",
+            {
+                "Cookie": f"csrftoken={csrf_cookie}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": "https://127.0.0.1/sign-in/",
+                "Origin": "https://127.0.0.1",
+            },
+            form,
+        )
+        session = re.search(r"sessionid=([^;]+)", _cookies(answer))
+        if answer.status != 302 or not session:
+            raise CommandError(f"signing in on :{port} answered {answer.status}")
+        return f"sessionid={session[1]}; csrftoken={csrf_cookie}"
