@@ -12,7 +12,10 @@ from clinic.notifications.services import try_again
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(RecordAdmin):
-    list_display = (
+    # The list and the detail page show the same facts; only the detail page
+    # adds the subject and the recipients, so staff can tell a clinic whose
+    # email failed.
+    list_display = _FACTS = (
         "id",
         "purpose",
         "status",
@@ -24,19 +27,7 @@ class OutgoingEmailAdmin(RecordAdmin):
     )
     list_filter = ("status", "purpose")
     date_hierarchy = "created_at"
-    fields = (
-        "id",
-        "purpose",
-        "status",
-        "attempts",
-        "last_error",
-        "created_at",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "subject",
-        "to",
-    )
+    fields = (*_FACTS, "claimed_at", "subject", "to")
     readonly_fields = fields
     actions = ["retry_failed"]
 

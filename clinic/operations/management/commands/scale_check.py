@@ -55,6 +55,19 @@ def _cookies(answer) -> str:
     return "; ".join(answer.headers.get_all("Set-Cookie") or [])
 
 
+@contextmanager
+def _running(command: list[str], env: dict[str, str]):
+    """A process of this check's own, stopped with SIGTERM when the block ends."""
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
 class Sink:
     """An SMTP server that counts each message by its X-Scale-Check id."""
 
@@ -186,54 +199,15 @@ class Command(BaseCommand):
         subprocess.run([*manage, "shell", "-c", code], env=env, check=True)
         return emails
 
-    @contextmanager
     def _gunicorn(self, env, port: int):
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "clinic.wsgi",
-                "-c",
-                str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+        config = str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py")
+        bind = f"127.0.0.1:{port}"
+        command = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "-c", config]
+        return _running([*command, "--bind", bind, "--workers", "2"], env)
 
-    @contextmanager
     def _worker(self, manage, env, number: int):
-        process = subprocess.Popen(
-            [
-                *manage,
-                "worker",
-                "--worker-id",
-                f"scale-{number}",
-                "--interval",
-                "0.1",
-                "--no-startup-delay",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+        options = ["--interval", "0.1", "--no-startup-delay"]
+        return _running([*manage, "worker", "--worker-id", f"scale-{number}", *options], env)
 
     class _Answer:
         def __init__(self, status: int, headers, body: bytes) -> None:
