@@ -11,7 +11,6 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from accounts.models import Patient
-from clinic.plans import schedule_display
 from clinic.review import charts
 from clinic.review.plan_review import LAST_DAYS, PainChange, WeekAdherence, pain_change
 from clinic.review.queries import PatientReview, StageRow, load_review
@@ -153,22 +152,10 @@ def _calendar(data: PatientReview) -> tuple[CalendarWeek, ...]:
     plan = data.plan
     if plan is None:
         return ()
-    rows = schedule_display.as_written(
-        plan.schedule_stages(), plan.start_date, plan.end_date, plan.last_day, data.sessions
-    ).rows
     reported: dict[date, list[str]] = {}
     for report in data.reports:
         reported.setdefault(report.day, []).extend(report.symptom_names or ["in their words"])
-    days = plan_calendar.calendar(
-        rows,
-        today=data.today,
-        session_pks={session.date: session.pk for session in data.sessions},
-        logged={
-            log.day: plan_calendar.LoggedDay(log.pain_before, log.pain_after) for log in data.logs
-        },
-        reported=reported,
-        paused_on=plan.paused_on,
-    )
+    days = plan_calendar.for_plan(plan, data.sessions, data.logs, reported, today=data.today)
     weeks = {week.number: week for week in data.weeks}
     return tuple(
         CalendarWeek(week, weeks.get(week.number), range(7 - len(week.days))) for week in days.weeks

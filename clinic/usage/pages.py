@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.clock import patient_today
 from accounts.models import Patient, User
-from clinic.plans import gate, schedule_display
+from clinic.plans import gate
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.services import current_plan, gate_for
 from clinic.usage import plan_calendar
@@ -295,32 +295,20 @@ def plan_page(patient: Patient) -> PlanPage:
 def _with_calendar(page: PlanPage, patient: Patient, plan: Plan, today: date) -> PlanPage:
     stages = plan.schedule_stages()
     sessions = list(plan.sessions.all())
-    rows = schedule_display.as_written(
-        stages, plan.start_date, plan.end_date, plan.last_day, sessions
-    ).rows
-    logged = {
-        log.day: plan_calendar.LoggedDay(log.pain_before, log.pain_after)
-        for log in logs_for_plan(plan)
-    }
+    logs = list(logs_for_plan(plan))
     reported: dict[date, list[str]] = {}
     for report in patient.side_effect_reports.filter(
         day__range=(plan.start_date, plan.last_day)
     ).order_by("reported_at"):
         reported.setdefault(report.day, []).extend(_signs(report))
-    days = plan_calendar.calendar(
-        rows,
-        today=today,
-        session_pks={session.date: session.pk for session in sessions},
-        logged=logged,
-        reported=reported,
-        paused_on=plan.paused_on,
-        loggable_from=earliest_loggable(today),
+    days = plan_calendar.for_plan(
+        plan, sessions, logs, reported, today=today, loggable_from=earliest_loggable(today)
     )
     return replace(
         page,
         calendar=days,
         sessions=len(sessions),
-        streak=plan_calendar.streak([s.date for s in sessions], set(logged), today),
+        streak=plan_calendar.streak([s.date for s in sessions], {log.day for log in logs}, today),
         stage=plan_calendar.progress(stages, plan.start_date, plan.end_date, today),
     )
 

@@ -19,7 +19,7 @@ from datetime import date
 from itertools import groupby
 
 from clinic.plans.schedule import Stage, stage_for_week
-from clinic.plans.schedule_display import REST, SESSION, Row
+from clinic.plans.schedule_display import REST, SESSION, Row, as_written
 
 DONE, MISSED, TODAY, UPCOMING, RESTING, PAUSED = (
     "done",
@@ -132,6 +132,32 @@ def calendar(
     counts = {state: sum(1 for d in days if d.state == state) for state in (DONE, MISSED)}
     counts["to_come"] = sum(1 for d in days if d.state in (TODAY, UPCOMING))
     return Calendar(days=tuple(days), counts=counts)
+
+
+def for_plan(
+    plan,
+    sessions: Sequence,
+    logs: Iterable,
+    reported: Mapping[date, Sequence[str]],
+    *,
+    today: date,
+    loggable_from: date | None = None,
+) -> Calendar:
+    """``calendar`` for a plan as written, from rows already read: its planned
+    sessions, its logs and the signs reported on each day. The patient's
+    plan page and the practitioner's review share it."""
+    rows = as_written(
+        plan.schedule_stages(), plan.start_date, plan.end_date, plan.last_day, sessions
+    ).rows
+    return calendar(
+        rows,
+        today=today,
+        session_pks={session.date: session.pk for session in sessions},
+        logged={log.day: LoggedDay(log.pain_before, log.pain_after) for log in logs},
+        reported=reported,
+        paused_on=plan.paused_on,
+        loggable_from=loggable_from,
+    )
 
 
 def streak(session_days: Iterable[date], logged_days: Collection[date], today: date) -> int:
