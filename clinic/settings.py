@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "clinic.plans",
     "clinic.usage",
     "clinic.review",
+    "clinic.reminders",
     "clinic.patients",
     "clinic.notifications",
     "clinic.background",

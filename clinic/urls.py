@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("clinic.plans.urls")),
     path("", include("clinic.visits.urls")),
     path("", include("clinic.review.urls")),
+    path("", include("clinic.reminders.urls")),
     path("", include("clinic.patients.urls")),
     path("", include("accounts.urls")),
     path("", include("mats.urls")),

@@ -8,16 +8,23 @@ or reset link is a secret that the table need not keep. The row stays, so
 staff can see what went out, when, and what failed.
 """
 
+from datetime import time
+
 from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from accounts.models import Membership, Patient
 
 
 class Purpose(models.TextChoices):
     INVITATION = "invitation", "Invitation"
     PASSWORD_RESET = "password_reset", "Password reset"
     SIDE_EFFECT_ALERT = "side_effect_alert", "Side-effect alert"
+    REMINDER = "reminder", "Session reminder"
+    NUDGE = "nudge", "Missed-session nudge"
+    DIGEST = "digest", "Practitioner's daily digest"
     OTHER = "other", "Other"
 
 
@@ -105,3 +112,60 @@ class OutgoingEmail(models.Model):
         if self.html_body:
             message.attach_alternative(self.html_body, "text/html")
         return message
+
+
+# --- Who wants which email ------------------------------------------------------
+
+DEFAULT_REMINDER_TIME = time(8, 0)
+DEFAULT_DIGEST_TIME = time(7, 30)
+
+
+class ReminderSettings(models.Model):
+    """The reminder email a patient has chosen.
+
+    No row means the patient has not chosen yet: no reminder goes, and the
+    Today page offers to switch them on once. ``remind_at`` is a wall-clock
+    time in the zone the patient's days follow (``Patient.zone``), so it
+    stays 08:00 across daylight-saving changes. ``reminders_on`` is the
+    master switch (what the unsubscribe link turns off); ``nudge_on`` adds
+    the one email after two missed sessions in a row while it is on.
+    """
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    reminders_on = models.BooleanField(default=False)
+    remind_at = models.TimeField(default=DEFAULT_REMINDER_TIME)
+    nudge_on = models.BooleanField(default=True)
+    # When the patient answered the Today page's offer (yes or not now) or
+    # saved their settings; the offer shows while this is empty.
+    offer_answered_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "reminder settings"
+        verbose_name_plural = "reminder settings"
+
+    def __str__(self) -> str:
+        return f"Reminder settings {self.pk}"
+
+
+class PractitionerNotifications(models.Model):
+    """The email a practitioner has chosen; no row means the defaults
+    (the side-effect alert on, no digest). ``digest_at`` is a wall-clock
+    time in the clinic's zone."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    report_alerts = models.BooleanField(default=True)
+    digest_on = models.BooleanField(default=False)
+    digest_at = models.TimeField(default=DEFAULT_DIGEST_TIME)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "practitioner's notification settings"
+        verbose_name_plural = "practitioners' notification settings"
+
+    def __str__(self) -> str:
+        return f"Notification settings {self.pk}"

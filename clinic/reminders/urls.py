@@ -1,0 +1,3 @@
+"""Reminder settings, the one-click unsubscribe and the calendar feed."""
+
+urlpatterns: list = []
