@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.clock import patient_today
 from accounts.models import Invitation, Patient
 from clinic.background.models import Heartbeat
+from clinic.notifications import unsubscribe
 from clinic.usage.services import report_side_effect
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
@@ -78,6 +79,7 @@ ACCESS: dict[str, Row] = {
         get=everyone(405), post={**everyone(403), "visitor": 302}, kwargs="token"
     ),
     "invitation-renewed": Row(get=everyone(200), post=everyone(405)),
+    "unsubscribe": Row(get=everyone(404), post=everyone(404), kwargs="unsubscribe"),
     # An empty POST is an invalid form, shown again with its errors.
     "patient-visit-add": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "library": Row(get=READER, post=signed_in(405)),
@@ -176,6 +178,7 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
         "patient": {"pk": pat.pk},
         "screening": {"pk": pat.pk, "screening_pk": screening.pk},
         "token": {"token": token},
+        "unsubscribe": {"token": unsubscribe.token_for(pat)},
         "reset": {"uidb64": "MQ", "token": "not-a-real-token"},
         "guide": {"slug": guide.slug},
         "routine": {"slug": routine.slug},

@@ -1,3 +1,9 @@
 """Reminder settings, the one-click unsubscribe and the calendar feed."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from clinic.reminders import views
+
+urlpatterns = [
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
