@@ -222,9 +222,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_fifty_three_patterns():
+def test_walk_covers_all_fifty_four_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 53
+    assert len(walked) == 54
 
 
 def test_admin_is_for_staff_only(
