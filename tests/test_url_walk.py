@@ -79,7 +79,9 @@ ACCESS: dict[str, Row] = {
         get=everyone(405), post={**everyone(403), "visitor": 302}, kwargs="token"
     ),
     "invitation-renewed": Row(get=everyone(200), post=everyone(405)),
-    "unsubscribe": Row(get=everyone(404), post=everyone(404), kwargs="unsubscribe"),
+    # The signed token is the authority: no sign-in, and no CSRF token (RFC 8058).
+    # GET shows a button; POST switches pat's reminders off.
+    "unsubscribe": Row(get=everyone(200), post=everyone(200), kwargs="unsubscribe"),
     # An empty POST is an invalid form, shown again with its errors.
     "patient-visit-add": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "library": Row(get=READER, post=signed_in(405)),
@@ -97,6 +99,12 @@ ACCESS: dict[str, Row] = {
     "patient-plan": Row(get=PATIENT_ONLY, post=signed_in(405)),
     # An empty POST chooses the clinic's zone, which is valid.
     "patient-settings": Row(get=PATIENT_ONLY, post={**PATIENT_ONLY, "pat": 302}),
+    # An empty POST chooses nothing, so the Settings page comes back with the form's errors.
+    "patient-reminders": Row(get=signed_in(405), post=PATIENT_ONLY),
+    # An empty POST is neither "yes" nor "not now": malformed.
+    "patient-reminder-offer": Row(get=signed_in(405), post={**PATIENT_ONLY, "pat": 400}),
+    # A practitioner's (or clinic admin's) own email; an empty POST shows the form's errors.
+    "practitioner-notifications": Row(get=PRACTITIONER_ONLY, post=PRACTITIONER_ONLY),
     # An empty POST answers nothing, so the questions come back with their errors.
     "safety-questions": Row(get=PATIENT_ONLY, post=PATIENT_ONLY),
     # The patient's day. Another patient's session or report is 404 (tested in
@@ -222,9 +230,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_fifty_four_patterns():
+def test_walk_covers_all_fifty_seven_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 54
+    assert len(walked) == 57
 
 
 def test_admin_is_for_staff_only(

@@ -98,10 +98,15 @@ def alert_practitioner_of_report(patient: Patient, *, report_id: int):
     "one of your patients" and links to the review page, which asks for
     sign-in. Even initials, with the clinic and the time, can point at one
     person in a shared inbox or on a lock screen; the link costs one click.
-    Returns the stored email, or None when the practitioner has no address.
+    Returns the stored email, or None when the practitioner has no address
+    or has switched the alert off (their notification settings).
     """
+    from clinic.notifications.preferences import wants_report_alerts
+
     practitioner = patient.primary_practitioner.user
     if not practitioner.email or not practitioner.is_active:
+        return None
+    if not wants_report_alerts(patient.primary_practitioner):
         return None
     context = {
         "practitioner": practitioner,

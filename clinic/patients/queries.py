@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Clinic, Invitation, Membership, Patient
 from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
 from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
+from clinic.reminders.queries import ReminderLine, reminder_line
 from clinic.review.attention import Attention, attention_for
 from clinic.review.queries import annotate_for_review, attach_reviews
 from clinic.visits.models import Appointment
@@ -180,6 +181,7 @@ class PatientPage:
     safety_version: SafetyVersion | None
     safety_read: SafetyAcknowledgement | None  # of the highest version they read
     safety_read_state: str
+    reminders: ReminderLine
 
     @property
     def latest_screening(self) -> ScreeningRow | None:
@@ -201,6 +203,7 @@ def patient_page(patient: Patient, now: datetime) -> PatientPage:
         safety_version=current,
         safety_read=read,
         safety_read_state=safety_read(read.version.number if read else None, current),
+        reminders=reminder_line(patient),
     )
 
 

@@ -7,19 +7,19 @@ about the plan, and each day of the calendar. Templates only show it.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from uuid import uuid4
 
 from django.db.models import F
-from django.utils import timezone
 
 from accounts.clock import patient_today
 from accounts.models import Patient, User
+from clinic.notifications.models import ReminderSettings
 from clinic.plans import gate
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.services import current_plan, gate_for
 from clinic.usage import plan_calendar
-from clinic.usage.forms import CheckOffForm, LogDetailsForm, SideEffectForm, TimeZoneForm
+from clinic.usage.forms import CheckOffForm, LogDetailsForm, SideEffectForm
 from clinic.usage.models import Feedback, SessionLog, SideEffectReport
 from clinic.usage.rules import NOT_YET, OPEN, can_undo, earliest_loggable, log_window
 from clinic.usage.services import (
@@ -65,12 +65,6 @@ def details_form(data=None, *, log: SessionLog | None = None) -> LogDetailsForm:
 def side_effect_form(data=None) -> SideEffectForm:
     return SideEffectForm(
         data, initial={"submission_key": uuid4()}, stop_rules=published_stop_rules()
-    )
-
-
-def time_zone_form(patient: Patient, data=None) -> TimeZoneForm:
-    return TimeZoneForm(
-        data, initial={"time_zone": patient.time_zone}, clinic_zone=patient.clinic.time_zone
     )
 
 
@@ -180,6 +174,9 @@ class Home:
     upcoming: tuple[PlannedSession, ...]  # the next few sessions of an active plan
     feedback: Feedback | None  # the practitioner's latest message
     note_for_patient: str
+    # Offer reminders: there is a session to be reminded of, and the patient
+    # has not answered the offer (nor chosen in Settings) yet.
+    offer_reminders: bool = False
 
 
 def _home_state(
@@ -228,7 +225,14 @@ def home(patient: Patient) -> Home:
         upcoming=upcoming,
         feedback=patient.feedback.select_related("author").first(),
         note_for_patient=plan.note_for_patient if plan and state != BLOCKED else "",
+        offer_reminders=state == SESSION and not _offer_answered(patient),
     )
+
+
+def _offer_answered(patient: Patient) -> bool:
+    return ReminderSettings.objects.filter(
+        patient=patient, offer_answered_at__isnull=False
+    ).exists()
 
 
 # --- The guided timer ------------------------------------------------------------
@@ -313,7 +317,7 @@ def _with_calendar(page: PlanPage, patient: Patient, plan: Plan, today: date) ->
     )
 
 
-# --- Side effects and settings ---------------------------------------------------
+# --- Side effects ---------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -329,13 +333,3 @@ def side_effect_detail(report: SideEffectReport) -> ReportPage:
         rules=tuple(stop_rules_for_report(report)),
         paused=report.plan is not None and report.plan.status == PlanStatus.PAUSED,
     )
-
-
-@dataclass(frozen=True)
-class Settings:
-    form: TimeZoneForm
-    now: datetime  # in the zone the patient's days follow
-
-
-def settings(patient: Patient, form: TimeZoneForm) -> Settings:
-    return Settings(form=form, now=timezone.localtime(timezone=patient.zone))

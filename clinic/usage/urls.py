@@ -14,5 +14,4 @@ urlpatterns = [
     path("home/side-effects/new/", views.side_effect_report, name="side-effect-report"),
     path("home/side-effects/<int:pk>/", views.side_effect_detail, name="side-effect-detail"),
     path("home/plan/", views.patient_plan, name="patient-plan"),
-    path("home/settings/", views.patient_settings, name="patient-settings"),
 ]

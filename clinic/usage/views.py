@@ -1,5 +1,7 @@
 """The patient's own pages: today, ticking a session off and saying how it
-went, the guided timer, the plan as a calendar, side effects and settings.
+went, the guided timer, the plan as a calendar, side effects. (The
+Settings page, with the time zone, lives with the reminders in
+``clinic/reminders/views.py``.)
 
 Every view starts with ``own_patient_record``: a patient only ever reaches
 their own records, anyone else gets 403, and another patient's session or
@@ -35,7 +37,6 @@ from clinic.usage.services import (
     log_of,
     report_side_effect,
     save_how_it_went,
-    set_time_zone,
     undo_check_off,
 )
 from mats.services import needs_acknowledgement
@@ -182,7 +183,7 @@ def patient_plan(request):
     )
 
 
-# --- Side effects and settings ---------------------------------------------------------
+# --- Side effects ---------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,24 +218,4 @@ def side_effect_detail(request, pk: int):
         request,
         "usage/side_effect_detail.html",
         {"patient": patient, "page": pages.side_effect_detail(report)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def patient_settings(request):
-    patient = own_patient_record(request)
-    posting = request.method == "POST"
-    form = pages.time_zone_form(patient, request.POST if posting else None)
-    if posting and form.is_valid():
-        try:
-            set_time_zone(patient, form.cleaned_data["time_zone"], actor=Actor.of(request))
-        except ServiceError as error:
-            _add_refusals(form, error)
-        else:
-            messages.success(request, "Saved. Your days now follow this time zone.")
-            return redirect("patient-home")
-    return render(
-        request,
-        "usage/patient_settings.html",
-        {"patient": patient, "page": pages.settings(patient, form)},
     )
