@@ -1,5 +1,6 @@
-"""The patient chooses the time zone their days follow (the settings page,
-clinic/usage/views.py: patient_settings)."""
+"""The patient chooses the time zone their days follow (the Settings page,
+clinic/reminders/views.py: patient_settings; the zone itself is
+clinic.usage.services.set_time_zone)."""
 
 from django.urls import reverse
 
