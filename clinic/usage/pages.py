@@ -317,7 +317,7 @@ def _with_calendar(page: PlanPage, patient: Patient, plan: Plan, today: date) ->
     )
 
 
-# --- Side effects ---------------------------------------------------
+# --- Side effects ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
