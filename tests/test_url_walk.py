@@ -20,6 +20,8 @@ from accounts.clock import patient_today
 from accounts.models import Invitation, Patient
 from clinic.background.models import Heartbeat
 from clinic.notifications import unsubscribe
+from clinic.reminders import feed
+from clinic.reminders.services import create_or_reset_feed
 from clinic.usage.services import report_side_effect
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
@@ -80,6 +82,10 @@ ACCESS: dict[str, Row] = {
     ),
     "invitation-renewed": Row(get=everyone(200), post=everyone(405)),
     "unsubscribe": Row(get=everyone(404), post=everyone(404), kwargs="unsubscribe"),
+    # The address is the key: calendar apps fetch it without signing in.
+    "calendar-feed": Row(get=everyone(200), post=everyone(405), kwargs="calendar"),
+    # Makes pat's feed, or gives it a new address, and goes back to Settings.
+    "calendar-feed-reset": Row(get=signed_in(405), post={**PATIENT_ONLY, "pat": 302}),
     # An empty POST is an invalid form, shown again with its errors.
     "patient-visit-add": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "library": Row(get=READER, post=signed_in(405)),
@@ -179,6 +185,7 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
         "screening": {"pk": pat.pk, "screening_pk": screening.pk},
         "token": {"token": token},
         "unsubscribe": {"token": unsubscribe.token_for(pat)},
+        "calendar": {"token": feed.token_for(create_or_reset_feed(pat)[0])},
         "reset": {"uidb64": "MQ", "token": "not-a-real-token"},
         "guide": {"slug": guide.slug},
         "routine": {"slug": routine.slug},
@@ -222,9 +229,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_fifty_four_patterns():
+def test_walk_covers_all_fifty_six_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 54
+    assert len(walked) == 56
 
 
 def test_admin_is_for_staff_only(
