@@ -61,7 +61,11 @@ def feed_for(token: str) -> CalendarFeed | None:
     """The feed ``token`` opens, with its patient, clinic and reminder settings
     loaded (one query); None for anything else, whatever was wrong with it."""
     patient_id, _, signature = token.partition("-")
-    if not patient_id.isdigit() or not signature:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses. One spelling
+    # per id (no leading zeros), and none too long for the database's integers.
+    if not patient_id.isdecimal() or len(patient_id) > 18 or not signature:
+        return None
+    if patient_id != str(int(patient_id)):
         return None
     feed = (
         CalendarFeed.objects.select_related(

@@ -73,6 +73,9 @@ def _tampered(token: str) -> list[str]:
         f"-{signature}",
         signature,
         f"0{patient_id}x-{signature}",
+        f"0{patient_id}-{signature}",
+        f"{'9' * 30}-{signature}",
+        f"²-{signature}",
         "nothing",
     ]
 
