@@ -15,7 +15,7 @@ whose outbox key is ``digest:<membership>:<day>`` as well.
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -40,14 +40,14 @@ logger = logging.getLogger("clinic.reminders.digest")
 LATE_LIMIT = timedelta(hours=2)
 
 
-def due_at(day: date, at, zone: ZoneInfo) -> datetime:
+def due_at(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The moment ``at`` o'clock on ``day`` in ``zone``. A time the clocks skip
     (spring forward) comes an hour later by the clock; a time they pass twice
     (fall back) is its first one."""
     return datetime.combine(day, at, tzinfo=zone)
 
 
-def due_day(at, zone: ZoneInfo, now: datetime) -> date | None:
+def due_day(at: time, zone: ZoneInfo, now: datetime) -> date | None:
     """The clinic day whose digest is due at ``now``: due, and less than
     ``LATE_LIMIT`` late. Yesterday's too, for a time shortly before midnight."""
     today = timezone.localdate(now, timezone=zone)

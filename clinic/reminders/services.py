@@ -24,7 +24,7 @@ def create_or_reset_feed(patient: Patient, *, actor: Actor = SYSTEM) -> tuple[Ca
     whether it was created."""
     with transaction.atomic():
         # One change at a time per patient: two taps on "Add" make one feed.
-        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        Patient.objects.select_for_update().get(pk=patient.pk)
         feed = CalendarFeed.objects.filter(patient=patient).first()
         if feed is None:
             feed = CalendarFeed.objects.create(patient=patient, secret=new_secret())
