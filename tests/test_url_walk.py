@@ -20,6 +20,8 @@ from accounts.clock import patient_today
 from accounts.models import Invitation, Patient
 from clinic.background.models import Heartbeat
 from clinic.notifications import unsubscribe
+from clinic.reminders import feed
+from clinic.reminders.services import create_or_reset_feed
 from clinic.usage.services import report_side_effect
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
@@ -82,6 +84,10 @@ ACCESS: dict[str, Row] = {
     # The signed token is the authority: no sign-in, and no CSRF token (RFC 8058).
     # GET shows a button; POST switches pat's reminders off.
     "unsubscribe": Row(get=everyone(200), post=everyone(200), kwargs="unsubscribe"),
+    # The address is the key: calendar apps fetch it without signing in.
+    "calendar-feed": Row(get=everyone(200), post=everyone(405), kwargs="calendar"),
+    # Makes pat's feed, or gives it a new address, and goes back to Settings.
+    "calendar-feed-reset": Row(get=signed_in(405), post={**PATIENT_ONLY, "pat": 302}),
     # An empty POST is an invalid form, shown again with its errors.
     "patient-visit-add": Row(get=CLINIC_A_OBJECT, post=CLINIC_A_OBJECT, kwargs="patient"),
     "library": Row(get=READER, post=signed_in(405)),
@@ -187,6 +193,7 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
         "screening": {"pk": pat.pk, "screening_pk": screening.pk},
         "token": {"token": token},
         "unsubscribe": {"token": unsubscribe.token_for(pat)},
+        "calendar": {"token": feed.token_for(create_or_reset_feed(pat)[0])},
         "reset": {"uidb64": "MQ", "token": "not-a-real-token"},
         "guide": {"slug": guide.slug},
         "routine": {"slug": routine.slug},
@@ -230,9 +237,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_fifty_seven_patterns():
+def test_walk_covers_all_fifty_nine_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 57
+    assert len(walked) == 59
 
 
 def test_admin_is_for_staff_only(

@@ -57,6 +57,7 @@ JOBS: dict[str, Job] = {
     "notifications.requeue_stale": Job(
         timedelta(minutes=5), "clinic.notifications.tasks.requeue_stale"
     ),
+    "reminders.send_digests": Job(timedelta(minutes=1), "clinic.reminders.digest.send_due_digests"),
 }
 
 # Paths already reported as missing, so that a worker says so once, not every second.

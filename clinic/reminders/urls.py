@@ -3,7 +3,7 @@ practitioner's notification settings."""
 
 from django.urls import path
 
-from clinic.reminders import views
+from clinic.reminders import feed_views, views
 
 urlpatterns = [
     path("home/settings/", views.patient_settings, name="patient-settings"),
@@ -15,4 +15,6 @@ urlpatterns = [
         views.practitioner_notifications,
         name="practitioner-notifications",
     ),
+    path("calendar/<str:token>.ics", feed_views.calendar_feed, name="calendar-feed"),
+    path("home/settings/calendar/", feed_views.calendar_feed_reset, name="calendar-feed-reset"),
 ]
