@@ -84,6 +84,7 @@ def message(digest: Digest) -> EmailMultiAlternatives:
         "clinic": membership.clinic,
         "count": digest.count,
         "link": settings.SITE_URL + reverse("patient-list"),
+        "settings_link": settings.SITE_URL + reverse("practitioner-notifications"),
     }
     if digest.count:
         subject = ngettext(

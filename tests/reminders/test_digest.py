@@ -7,7 +7,9 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from accounts.models import Membership, Patient
 from clinic.background.schedule import JOBS, resolve
@@ -164,6 +166,10 @@ def test_a_day_with_nobody_flagged_still_says_so(digest_on):
     assert email.subject == "No patients need your attention today"
     assert "None of your patients at Clinic A needs your attention today." in email.text_body
     assert "Hello Alice," in email.text_body
+    # Both parts link to the page where the digest is changed or switched off.
+    settings_link = settings.SITE_URL + reverse("practitioner-notifications")
+    assert settings_link in email.text_body
+    assert f'href="{settings_link}"' in email.html_body
 
 
 @pytest.mark.django_db(transaction=False)
