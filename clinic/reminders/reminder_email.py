@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import get_language, gettext
 
-from accounts.models import Patient
+from accounts.models import Clinic, Patient
 from clinic.notifications import unsubscribe
 from clinic.notifications.models import Purpose
 from clinic.reminders.emails import reply_to, sender
@@ -46,6 +46,27 @@ class Content:
         if self.template == NUDGE:
             return gettext("Your mat is there when you are ready")
         return gettext("Something is waiting for you on the site")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who an email goes to, and in whose name: what the email needs of a patient."""
+
+    patient_id: int
+    full_name: str
+    email: str
+    clinic: Clinic
+    reply_to: tuple[str, ...]
+
+    @classmethod
+    def of(cls, patient: Patient) -> "Recipient":
+        return cls(
+            patient.pk,
+            patient.full_name,
+            patient.user.email,
+            patient.clinic,
+            tuple(reply_to(patient)),
+        )
 
 
 def headers(unsubscribe_url: str) -> dict[str, str]:
@@ -96,12 +117,12 @@ class Composer:
             )
         return self._rendered[key]
 
-    def message(self, patient: Patient, content: Content) -> EmailMultiAlternatives:
-        """The email for ``patient`` (clinic, practitioner and user loaded with it)."""
+    def message(self, recipient: Recipient, content: Content) -> EmailMultiAlternatives:
         # As unsubscribe.url_for(patient), without reversing the URL each time.
-        unsubscribe_url = self._unsubscribe.replace(self._token, unsubscribe.token_for(patient))
-        first_name = (patient.full_name.split() or [""])[0]
-        text, html = self._bodies(patient.clinic.name, content)
+        token = unsubscribe.token_for(Patient(pk=recipient.patient_id))
+        unsubscribe_url = self._unsubscribe.replace(self._token, token)
+        first_name = (recipient.full_name.split() or [""])[0]
+        text, html = self._bodies(recipient.clinic.name, content)
         text = text.replace(self._name, first_name).replace(self._link, unsubscribe_url)
         html = html.replace(self._name, escape(first_name)).replace(
             self._link, escape(unsubscribe_url)
@@ -109,9 +130,9 @@ class Composer:
         email = EmailMultiAlternatives(
             subject=content.subject(),
             body=text,
-            from_email=sender(patient.clinic),
-            to=[patient.user.email],
-            reply_to=reply_to(patient),
+            from_email=sender(recipient.clinic),
+            to=[recipient.email],
+            reply_to=list(recipient.reply_to),
             headers=headers(unsubscribe_url),
         )
         email.attach_alternative(html, "text/html")
@@ -120,4 +141,4 @@ class Composer:
 
 def message(patient: Patient, content: Content) -> EmailMultiAlternatives:
     """One reminder email, on its own (the scan uses one ``Composer`` for all)."""
-    return Composer().message(patient, content)
+    return Composer().message(Recipient.of(patient), content)

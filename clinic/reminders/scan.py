@@ -41,7 +41,7 @@ the emails go to the workers in batches (``notifications.tasks.deliver_emails``)
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -49,7 +49,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from accounts.models import Patient
+from accounts.models import Clinic, Membership, Patient
 from clinic.notifications.models import OutgoingEmail
 from clinic.notifications.services import store_batch
 from clinic.plans import gate
@@ -61,8 +61,9 @@ from clinic.plans.models import (
     ScreeningConfirmation,
 )
 from clinic.reminders import timing
+from clinic.reminders.emails import reply_to
 from clinic.reminders.models import ReminderKind, SentReminder
-from clinic.reminders.reminder_email import DAILY, NUDGE, WAITING, Composer, Content
+from clinic.reminders.reminder_email import DAILY, NUDGE, WAITING, Composer, Content, Recipient
 from clinic.usage.models import SessionLog
 from mats.models import SafetyAcknowledgement, SafetyVersion
 from mats.services import current_safety_version
@@ -89,29 +90,69 @@ def send_due(now: datetime) -> int:
     contraindications = version.snapshot.contraindications if version else ()
     windows = {zone: timing.windows(now, _zone(zone)) for zone in zones}
     due = _due(_daily_candidates(windows, version), _nudge_candidates(windows, version), now=now)
-    composer = Composer()
+    recipients, composer = _recipients(due), Composer()
     stored = 0
     for start in range(0, len(due), CHUNK):
-        stored += _store(due[start : start + CHUNK], contraindications, composer, now)
+        chunk = due[start : start + CHUNK]
+        stored += _store(chunk, contraindications, composer, recipients, now)
     return stored
 
 
 # --- Who is due -----------------------------------------------------------------
 
+# What a candidate row carries (``QuerySet.values``: thousands of rows a minute
+# are cheaper as tuples than as six model instances each).
+FIELDS = (
+    "patient_id",
+    "date",
+    "minutes",
+    "position",
+    "zone",
+    "remind_at",
+    "screening_id",
+    "acknowledged",
+    "confirmed",
+    "patient__full_name",
+    "patient__user__email",
+    "patient__clinic_id",
+    "patient__primary_practitioner_id",
+)
+
+
+@dataclass(slots=True)
+class Row:
+    """A planned session of a patient who may be due, with what the gate and
+    the email need; ``missed_first`` on a nudge's row only."""
+
+    patient_id: int
+    date: date
+    minutes: int
+    position: str
+    zone: str
+    remind_at: time
+    screening_id: int | None
+    acknowledged: bool
+    confirmed: bool
+    full_name: str
+    email: str
+    clinic_id: int
+    practitioner_id: int
+    missed_first: date | None = None
+
 
 @dataclass
 class _Due:
     """One patient's email this scan: the daily reminder for ``day`` (when
-    ``session`` is set), the nudge for the run starting ``nudge_day``, or both."""
+    ``today`` is set), the nudge for the run starting ``nudge_day``, or both."""
 
-    session: PlannedSession  # the row the patient and gate facts came with
+    row: Row  # the patient and gate facts
     day: date
-    today: PlannedSession | None = None
+    today: Row | None = None
     nudge_day: date | None = None
 
     @property
-    def patient(self):
-        return self.session.patient
+    def patient_id(self) -> int:
+        return self.row.patient_id
 
     def rows(self) -> list[tuple[str, date]]:
         rows = []
@@ -134,7 +175,8 @@ def _zones_in_use() -> list[str]:
 
 def _candidates(version: SafetyVersion | None) -> QuerySet[PlannedSession]:
     """Sessions of active plans of patients with reminders on and an active
-    account, with what the gate and the email need about the patient."""
+    account, not ticked off, with the patient's latest screening and
+    whether they read the current safety version."""
     latest_screening = (
         Screening.objects.filter(patient=OuterRef("patient_id"))
         .order_by("-taken_at", "-pk")
@@ -165,7 +207,6 @@ def _candidates(version: SafetyVersion | None) -> QuerySet[PlannedSession]:
                 ScreeningConfirmation.objects.filter(screening=OuterRef("screening_id"))
             )
         )
-        .select_related("patient__clinic", "patient__user", "patient__primary_practitioner__user")
         .order_by("patient_id", "date")
     )
 
@@ -193,16 +234,17 @@ def _not_sent(kind: str, day: str) -> Exists:
     )
 
 
-def _daily_candidates(windows, version) -> list[PlannedSession]:
+def _daily_candidates(windows, version) -> list[Row]:
     """Today's sessions still to do, for the daily reminder."""
-    return list(
+    sessions = (
         _candidates(version)
         .filter(_window_filter(windows, 0))
         .filter(_not_sent(ReminderKind.DAILY, "date"))
     )
+    return [Row(*values) for values in sessions.values_list(*FIELDS)]
 
 
-def _nudge_candidates(windows, version) -> list[PlannedSession]:
+def _nudge_candidates(windows, version) -> list[Row]:
     """Yesterday's sessions left undone whose plan's session before was left
     undone too, with today's not ticked off: the second miss of a run of two,
     the day after it. ``missed_first`` is the run's first day."""
@@ -211,7 +253,7 @@ def _nudge_candidates(windows, version) -> list[PlannedSession]:
         .order_by("-date")
         .values("date")[:1]
     )
-    return list(
+    sessions = (
         _candidates(version)
         .filter(patient__reminder_settings__nudge_on=True)
         .filter(_window_filter(windows, -1))
@@ -234,22 +276,21 @@ def _nudge_candidates(windows, version) -> list[PlannedSession]:
         )
         .filter(first_done=False, done_since=False)
     )
+    return [Row(*values) for values in sessions.values_list(*FIELDS, "missed_first")]
 
 
-def _due(
-    daily: Iterable[PlannedSession], nudges: Iterable[PlannedSession], *, now: datetime
-) -> list[_Due]:
+def _due(daily: Iterable[Row], nudges: Iterable[Row], *, now: datetime) -> list[_Due]:
     """The candidates whose exact instant has come, one entry per patient and day."""
     due: dict[tuple[int, date], _Due] = {}
-    for session in daily:
-        if timing.is_due(timing.due_at(session.date, session.remind_at, _zone(session.zone)), now):
-            due[session.patient_id, session.date] = _Due(session, session.date, today=session)
-    for session in nudges:
-        day = session.date + timedelta(days=1)
-        if timing.is_due(timing.due_at(day, session.remind_at, _zone(session.zone)), now):
-            entry = due.setdefault((session.patient_id, day), _Due(session, day))
-            entry.nudge_day = session.missed_first
-    return sorted(due.values(), key=lambda entry: (entry.patient.pk, entry.day))
+    for row in daily:
+        if timing.is_due(timing.due_at(row.date, row.remind_at, _zone(row.zone)), now):
+            due[row.patient_id, row.date] = _Due(row, row.date, today=row)
+    for row in nudges:
+        day = row.date + timedelta(days=1)
+        if timing.is_due(timing.due_at(day, row.remind_at, _zone(row.zone)), now):
+            entry = due.setdefault((row.patient_id, day), _Due(row, day))
+            entry.nudge_day = row.missed_first
+    return sorted(due.values(), key=lambda entry: (entry.patient_id, entry.day))
 
 
 # --- What each gets ------------------------------------------------------------
@@ -258,7 +299,7 @@ def _due(
 def _held_or_waiting(entries: list[_Due], contraindications) -> dict[int, bool | None]:
     """Per patient: None when the gate holds the mat (no email), else whether
     the Today page would first send them to the safety guidance or questions."""
-    screening_ids = {e.session.screening_id for e in entries if e.session.screening_id}
+    screening_ids = {entry.row.screening_id for entry in entries if entry.row.screening_id}
     answers: dict[int, dict[str, bool]] = {pk: {} for pk in screening_ids}
     withdrawn: dict[int, list[str]] = {pk: [] for pk in screening_ids}
     for screening_id, code, answer, withdraws in ScreeningAnswer.objects.filter(
@@ -267,23 +308,47 @@ def _held_or_waiting(entries: list[_Due], contraindications) -> dict[int, bool |
         answers[screening_id][code] = answer
         if withdraws:
             withdrawn[screening_id].append(code)
+    # Most patients answered alike: judge each set of answers once.
+    judged: dict[tuple, gate.GateOutcome] = {}
     result: dict[int, bool | None] = {}
     for entry in entries:
-        session = entry.session
-        screening_id = session.screening_id
+        row = entry.row
+        screening_id = row.screening_id
         # As Screening.unconfirmed_withdrawals(): none once a practitioner confirmed.
-        taken_back = () if screening_id is None or session.confirmed else withdrawn[screening_id]
-        # Clearances decide only "needs clearance", which neither holds the
-        # Today page nor sends the patient elsewhere, so they are not read.
-        outcome = gate.check(
-            answers[screening_id] if screening_id else None, contraindications, (), taken_back
-        )
+        taken_back = () if screening_id is None or row.confirmed else tuple(withdrawn[screening_id])
+        said = answers[screening_id] if screening_id else None
+        key = (None if said is None else tuple(sorted(said.items())), taken_back)
+        if key not in judged:
+            # Clearances decide only "needs clearance", which neither holds the
+            # Today page nor sends the patient elsewhere, so they are not read.
+            judged[key] = gate.check(said, contraindications, (), taken_back)
+        outcome = judged[key]
         if outcome.verdict in HELD:
-            result[entry.patient.pk] = None
+            result[row.patient_id] = None
         else:
             needs_screening = bool(contraindications) and bool(outcome.unasked)
-            result[entry.patient.pk] = not session.acknowledged or needs_screening
+            result[row.patient_id] = not row.acknowledged or needs_screening
     return result
+
+
+def _recipients(due: list[_Due]) -> dict[int, Recipient]:
+    """Each due patient's recipient; the clinics and practitioners (few) read once."""
+    clinics = Clinic.objects.in_bulk({entry.row.clinic_id for entry in due})
+    practitioners = Membership.objects.select_related("user").in_bulk(
+        {entry.row.practitioner_id for entry in due}
+    )
+    replies: dict[tuple[int, int], tuple[str, ...]] = {}
+    recipients = {}
+    for entry in due:
+        row = entry.row
+        pair = (row.clinic_id, row.practitioner_id)
+        if pair not in replies:
+            patient = Patient(clinic=clinics[pair[0]], primary_practitioner=practitioners[pair[1]])
+            replies[pair] = tuple(reply_to(patient))
+        recipients[row.patient_id] = Recipient(
+            row.patient_id, row.full_name, row.email, clinics[row.clinic_id], replies[pair]
+        )
+    return recipients
 
 
 def _content(entry: _Due, kinds: set[str], waiting: bool) -> Content:
@@ -305,14 +370,20 @@ def _key(patient_id: int, kinds: set[str], entry: _Due) -> str:
 # --- Writing, once -------------------------------------------------------------
 
 
-def _store(entries: list[_Due], contraindications, composer: Composer, now: datetime) -> int:
+def _store(
+    entries: list[_Due],
+    contraindications,
+    composer: Composer,
+    recipients: dict[int, Recipient],
+    now: datetime,
+) -> int:
     """Store the emails of one chunk in one transaction; return how many."""
     verdicts = _held_or_waiting(entries, contraindications)
-    entries = [entry for entry in entries if verdicts[entry.patient.pk] is not None]
+    entries = [entry for entry in entries if verdicts[entry.patient_id] is not None]
     if not entries:
         return 0
     wanted = sorted(
-        (entry.patient.pk, kind, day) for entry in entries for kind, day in entry.rows()
+        (entry.patient_id, kind, day) for entry in entries for kind, day in entry.rows()
     )
     with transaction.atomic():
         claimed = _claim(wanted, now)
@@ -320,10 +391,10 @@ def _store(entries: list[_Due], contraindications, composer: Composer, now: date
             return 0
         outgoing: list[tuple[_Due, str, Content]] = []
         for entry in entries:
-            kinds = {kind for kind, day in entry.rows() if (entry.patient.pk, kind, day) in claimed}
+            kinds = {kind for kind, day in entry.rows() if (entry.patient_id, kind, day) in claimed}
             if kinds:
-                content = _content(entry, kinds, verdicts[entry.patient.pk])
-                outgoing.append((entry, _key(entry.patient.pk, kinds, entry), content))
+                content = _content(entry, kinds, verdicts[entry.patient_id])
+                outgoing.append((entry, _key(entry.patient_id, kinds, entry), content))
         # A key stored before (its sent-once row deleted since) is not stored twice.
         existing = dict(
             OutgoingEmail.objects.filter(key__in=[key for _, key, _ in outgoing]).values_list(
@@ -332,14 +403,14 @@ def _store(entries: list[_Due], contraindications, composer: Composer, now: date
         )
         new = [item for item in outgoing if item[1] not in existing]
         emails = store_batch(
-            (composer.message(entry.patient, content), content.purpose, key)
+            (composer.message(recipients[entry.patient_id], content), content.purpose, key)
             for entry, key, content in new
         )
         email_of = existing | {email.key: email.pk for email in emails}
         links = []
         for entry, key, _ in outgoing:
             for kind, day in entry.rows():
-                row_id = claimed.get((entry.patient.pk, kind, day))
+                row_id = claimed.get((entry.patient_id, kind, day))
                 if row_id is not None:
                     links.append((row_id, email_of[key]))
         _link(links)
