@@ -245,36 +245,32 @@ def _daily_candidates(windows, version) -> list[Row]:
 
 
 def _nudge_candidates(windows, version) -> list[Row]:
-    """Yesterday's sessions left undone whose plan's session before was left
-    undone too, with today's not ticked off: the second miss of a run of two,
-    the day after it. ``missed_first`` is the run's first day."""
-    before = (
-        PlannedSession.objects.filter(plan=OuterRef("plan"), date__lt=OuterRef("date"))
-        .order_by("-date")
-        .values("date")[:1]
-    )
+    """Yesterday's sessions left undone, the plan's session before them left
+    undone too, and the one before that (if any) ticked off: the second miss
+    of a run, the day after it, when the run is two long. Today's session not
+    ticked off either. ``missed_first`` is the run's first day."""
+
+    def session_before(day: str) -> Subquery:
+        return Subquery(
+            PlannedSession.objects.filter(plan=OuterRef("plan"), date__lt=OuterRef(day))
+            .order_by("-date")
+            .values("date")[:1]
+        )
+
+    def done(**dates) -> Exists:
+        dates = {f"planned_session__{lookup}": OuterRef(day) for lookup, day in dates.items()}
+        return Exists(SessionLog.objects.filter(planned_session__plan=OuterRef("plan"), **dates))
+
     sessions = (
         _candidates(version)
         .filter(patient__reminder_settings__nudge_on=True)
         .filter(_window_filter(windows, -1))
-        .annotate(missed_first=Subquery(before))
+        .annotate(missed_first=session_before("date"))
         .filter(missed_first__isnull=False)
         .filter(_not_sent(ReminderKind.NUDGE, "missed_first"))
-        .annotate(
-            first_done=Exists(
-                SessionLog.objects.filter(
-                    planned_session__plan=OuterRef("plan"),
-                    planned_session__date=OuterRef("missed_first"),
-                )
-            ),
-            done_since=Exists(
-                SessionLog.objects.filter(
-                    planned_session__plan=OuterRef("plan"),
-                    planned_session__date__gt=OuterRef("date"),
-                )
-            ),
-        )
-        .filter(first_done=False, done_since=False)
+        .annotate(before_run=session_before("missed_first"))
+        .filter(~done(date="missed_first"), ~done(date__gt="date"))
+        .filter(Q(before_run__isnull=True) | done(date="before_run"))
     )
     return [Row(*values) for values in sessions.values_list(*FIELDS, "missed_first")]
 

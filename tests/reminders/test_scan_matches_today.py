@@ -12,6 +12,7 @@ from django.core import mail
 
 from clinic.notifications.models import ReminderSettings
 from clinic.plans.models import PlanStatus, Screening, ScreeningAnswer, ScreeningConfirmation
+from clinic.plans.queries import needs_screening
 from clinic.plans.screening import confirm_withdrawal
 from clinic.plans.services import end_plan_early, pause_plan
 from clinic.usage import pages
@@ -23,7 +24,6 @@ from mats.services import (
     needs_acknowledgement,
     publish_safety_version,
 )
-from clinic.plans.queries import needs_screening
 from tests.factories import make_plan, screen
 from tests.reminders.helpers import daily_stages, ready, republish, scan_at
 
