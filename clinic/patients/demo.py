@@ -35,8 +35,8 @@ from clinic.plans.models import Plan, Screening
 from clinic.plans.queries import template_stages
 from clinic.plans.schedule import adjust
 from clinic.plans.screening import record_screening
-from clinic.reminders.models import SentReminder
 from clinic.plans.services import assign_plan
+from clinic.reminders.models import SentReminder
 from clinic.usage.models import Feedback, SessionLog
 from clinic.usage.services import LogDetails, check_off, report_side_effect, save_details
 from clinic.visits.models import Appointment
