@@ -32,11 +32,18 @@ scan racing another waits on the other's uncommitted rows, then finds them
 taken and stores nothing for those patients. Rows are inserted in patient
 order, so two scans take their locks in the same order and cannot deadlock.
 
-Set-based: the distinct zones in use are read first (a handful), the
-candidates come from two queries narrowed in SQL by each zone's dates and
-wall-clock window, and the exact instant is checked here. Then, per chunk
-of ``CHUNK`` patients, one read of their screening answers and four writes;
-the emails go to the workers in batches (``notifications.tasks.deliver_emails``).
+Set-based, so the number of queries does not grow with the patients
+beyond one step per chunk: the distinct zones in use are read first (a
+handful), the candidates come from two queries narrowed in SQL by each
+zone's dates and wall-clock window (the exact instant is checked here), and
+their clinics and practitioners from two more. Then, per chunk of ``CHUNK``
+patients and in one transaction: their screening answers, the sent-once
+rows, the emails (one INSERT, ``notifications.services.store_batch``), the
+rows pointed at their emails; once it commits, one delivery task per
+batch of emails (``notifications.tasks.deliver_emails``).
+
+``UPDATE ... FROM`` and ``INSERT ... RETURNING`` need SQLite 3.35 or later
+(PostgreSQL has both).
 """
 
 from collections.abc import Iterable
