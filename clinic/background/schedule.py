@@ -57,6 +57,10 @@ JOBS: dict[str, Job] = {
     "notifications.requeue_stale": Job(
         timedelta(minutes=5), "clinic.notifications.tasks.requeue_stale"
     ),
+    # Patients' daily reminders and nudges: each goes at its minute (or up to
+    # two hours late after an outage), once.
+    "reminders.send_due": Job(timedelta(minutes=1), "clinic.reminders.scan.send_due"),
+    # Practitioners' daily digests, at each one's chosen minute, once a clinic day.
     "reminders.send_digests": Job(timedelta(minutes=1), "clinic.reminders.digest.send_due_digests"),
 }
 
