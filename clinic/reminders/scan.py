@@ -119,6 +119,7 @@ FIELDS = (
     "screening_id",
     "acknowledged",
     "confirmed",
+    "patient__reminder_settings__changed_at",
     "patient__full_name",
     "patient__user__email",
     "patient__clinic_id",
@@ -140,6 +141,7 @@ class Row:
     screening_id: int | None
     acknowledged: bool
     confirmed: bool
+    chosen_at: datetime  # when the patient last changed their reminder settings
     full_name: str
     email: str
     clinic_id: int
@@ -282,15 +284,27 @@ def _nudge_candidates(windows, version) -> list[Row]:
     return [Row(*values) for values in sessions.values_list(*FIELDS, "missed_first")]
 
 
+def _is_due(row: Row, day: date, now: datetime) -> bool:
+    """Whether ``row``'s reminder for ``day`` has come and is not too late.
+
+    A time that had already passed when the patient chose it is not due that
+    day: someone who switches reminders on at 10:00 with 08:00 chosen, often
+    from the Today page itself, is not sent "your session is waiting" a
+    minute later. Their reminders start with the next planned day.
+    """
+    due = timing.due_at(day, row.remind_at, _zone(row.zone))
+    return due >= row.chosen_at and timing.is_due(due, now)
+
+
 def _due(daily: Iterable[Row], nudges: Iterable[Row], *, now: datetime) -> list[_Due]:
     """The candidates whose exact instant has come, one entry per patient and day."""
     due: dict[tuple[int, date], _Due] = {}
     for row in daily:
-        if timing.is_due(timing.due_at(row.date, row.remind_at, _zone(row.zone)), now):
+        if _is_due(row, row.date, now):
             due[row.patient_id, row.date] = _Due(row, row.date, today=row)
     for row in nudges:
         day = row.date + timedelta(days=1)
-        if timing.is_due(timing.due_at(day, row.remind_at, _zone(row.zone)), now):
+        if _is_due(row, day, now):
             entry = due.setdefault((row.patient_id, day), _Due(row, day))
             entry.nudge_day = row.missed_first
     return sorted(due.values(), key=lambda entry: (entry.patient_id, entry.day))

@@ -48,8 +48,16 @@ def ready(
     if zone is not None:
         patient.time_zone = zone
         patient.save(update_fields=["time_zone"])
+    # Chosen at the start of the plan's first day, before any reminder of it is due.
+    chosen_at = datetime.combine(start, time(0, 0), tzinfo=patient.zone)
     ReminderSettings.objects.update_or_create(
-        patient=patient, defaults={"reminders_on": True, "remind_at": at, "nudge_on": nudge}
+        patient=patient,
+        defaults={
+            "reminders_on": True,
+            "remind_at": at,
+            "nudge_on": nudge,
+            "changed_at": chosen_at,
+        },
     )
     with time_machine.travel(datetime.combine(start, time(0, 5), tzinfo=patient.zone), tick=False):
         screen(patient)

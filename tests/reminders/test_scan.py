@@ -317,3 +317,27 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(alice, safety, ca
     many = queries_for_a_scan(EIGHT_IN_LONDON + timedelta(days=1))
     assert SentReminder.objects.filter(day=DAY + timedelta(days=1)).count() == 14
     assert many == few
+
+
+def test_a_time_already_past_when_chosen_waits_for_the_next_planned_day(pat, safety, capture):
+    """Switched on at 10:00 with 08:00 chosen (the Today page's offer, say):
+    no "your session is waiting" a minute later; the next day's comes at 08:00."""
+    ready(pat, start=DAY)
+    ten_in_london = EIGHT_IN_LONDON + timedelta(hours=2)
+    ReminderSettings.objects.filter(patient=pat).update(changed_at=ten_in_london)
+
+    stored = scan_every_minute(ten_in_london, ten_in_london + timedelta(hours=3), capture)
+    assert stored == {}
+    assert scan_at(EIGHT_IN_LONDON + timedelta(days=1), capture) == 1
+    assert list(SentReminder.objects.values_list("day", flat=True)) == [DAY + timedelta(days=1)]
+
+
+def test_a_time_chosen_later_the_same_day_still_goes_that_day(pat, safety, capture):
+    ready(pat, start=DAY)
+    half_past_eight = EIGHT_IN_LONDON + timedelta(minutes=30)
+    ReminderSettings.objects.filter(patient=pat).update(
+        remind_at=time(9, 0), changed_at=half_past_eight
+    )
+
+    stored = scan_every_minute(half_past_eight, half_past_eight + timedelta(hours=1), capture)
+    assert stored == {EIGHT_IN_LONDON + timedelta(hours=1): 1}

@@ -79,7 +79,9 @@ def _not_started(pat, staff):
 
 
 def _settings_and_guidance(pat):
-    ReminderSettings.objects.create(patient=pat, reminders_on=True, nudge_on=False)
+    ReminderSettings.objects.create(
+        patient=pat, reminders_on=True, nudge_on=False, changed_at=EARLIER - timedelta(days=2)
+    )
     acknowledge_safety_version(pat, current_safety_version())
 
 
