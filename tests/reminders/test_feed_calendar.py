@@ -12,32 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from clinic.notifications.models import ReminderSettings
-from clinic.plans.schedule import Stage
 from clinic.plans.services import end_plan_early, extend_plan, pause_plan
 from clinic.reminders import feed
 from clinic.reminders.services import create_or_reset_feed
 from clinic.usage.rules import LogDetails
 from clinic.usage.services import check_off, report_side_effect, save_how_it_went
 from tests.factories import make_plan
+from tests.reminders.helpers import daily_stages
 
 LONDON = ZoneInfo("Europe/London")
 # British Summer Time starts on Sunday 29 March 2026.
 MONDAY_BEFORE_DST = date(2026, 3, 23)
-
-
-def daily(minutes: int, position: str = "Low back, lying") -> list[Stage]:
-    return [
-        Stage(
-            week_from=1,
-            week_to=None,
-            minutes_min=minutes,
-            minutes_max=minutes,
-            sessions_per_week=7,
-            positions=(position,),
-            surface="bed",
-            clothing="thin",
-        )
-    ]
 
 
 def noon(day: date) -> datetime:
@@ -61,7 +46,7 @@ def plan(screened_pat):
         start=MONDAY_BEFORE_DST,
         today=MONDAY_BEFORE_DST,
         days=14,
-        stages=daily(12),
+        stages=daily_stages(12),
     )
 
 
@@ -129,7 +114,7 @@ def test_a_new_plan_with_other_minutes_updates_the_same_events_in_place(screened
     wednesday = MONDAY_BEFORE_DST + timedelta(days=2)
     before = events(feed.build(screened_pat, noon(wednesday)))
 
-    make_plan(screened_pat, start=wednesday, today=wednesday, days=12, stages=daily(20))
+    make_plan(screened_pat, start=wednesday, today=wednesday, days=12, stages=daily_stages(20))
     after = events(feed.build(screened_pat, noon(wednesday)))
 
     assert set(after) == set(before)  # the same days, so the same UIDs
@@ -155,9 +140,9 @@ def test_days_taken_off_the_plan_disappear(screened_pat, plan):
 
 def test_past_plans_show_for_ninety_days_and_the_current_plan_in_full(screened_pat):
     first_day = date(2026, 1, 5)
-    make_plan(screened_pat, start=first_day, today=first_day, days=28, stages=daily(10))
+    make_plan(screened_pat, start=first_day, today=first_day, days=28, stages=daily_stages(10))
     second_day = first_day + timedelta(days=60)
-    make_plan(screened_pat, start=second_day, today=second_day, days=182, stages=daily(15))
+    make_plan(screened_pat, start=second_day, today=second_day, days=182, stages=daily_stages(15))
     now = noon(second_day + timedelta(days=120))
 
     found = events(feed.build(screened_pat, now))
@@ -180,7 +165,7 @@ def test_the_file_holds_no_health_data(screened_pat, safety):
         start=MONDAY_BEFORE_DST,
         today=MONDAY_BEFORE_DST,
         days=7,
-        stages=daily(12, position="Quokka stretch"),
+        stages=daily_stages(12, position="Quokka stretch"),
     )
     plan.note_for_patient = "Zebra note for the patient"
     plan.save()
@@ -237,7 +222,7 @@ def test_reading_the_feed_takes_the_same_queries_for_a_week_or_half_a_year(scree
         start=MONDAY_BEFORE_DST + timedelta(days=1),
         today=MONDAY_BEFORE_DST + timedelta(days=1),
         days=182,
-        stages=daily(10),
+        stages=daily_stages(10),
     )
     with CaptureQueriesContext(connection) as half_year:
         long = feed.calendar_for(token, noon(MONDAY_BEFORE_DST + timedelta(days=1)))
