@@ -57,6 +57,9 @@ JOBS: dict[str, Job] = {
     "notifications.requeue_stale": Job(
         timedelta(minutes=5), "clinic.notifications.tasks.requeue_stale"
     ),
+    # Patients' daily reminders and nudges: each goes at its minute (or up to
+    # two hours late after an outage), once.
+    "reminders.send_due": Job(timedelta(minutes=1), "clinic.reminders.scan.send_due"),
 }
 
 # Paths already reported as missing, so that a worker says so once, not every second.

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Patient
 from clinic.notifications.models import OutgoingEmail, Purpose, Status
-from clinic.notifications.tasks import enqueue_after_commit
+from clinic.notifications.tasks import enqueue_after_commit, enqueue_batches_after_commit
 
 
 def _bodies(message: EmailMessage) -> tuple[str, str]:
@@ -36,18 +36,11 @@ def _bodies(message: EmailMessage) -> tuple[str, str]:
     return str(message.body), html
 
 
-def store(message: EmailMessage, *, purpose: str = Purpose.OTHER, key: str | None = None):
-    """Store ``message`` for sending once the current transaction commits.
-
-    ``purpose`` says what it is for (one of ``Purpose``), for staff reading
-    the admin. With a ``key`` the email is stored once: asking again with
-    the same key returns the row already there and sends nothing more.
-    """
+def _fields(message: EmailMessage, purpose: str, key: str | None) -> dict:
     if purpose not in Purpose.values:
         raise ValueError(f"Unknown email purpose {purpose!r}.")
     text_body, html_body = _bodies(message)
-    message.message()  # Header problems show here, in the request, not in the worker.
-    fields = {
+    return {
         "purpose": purpose,
         "key": key,
         "from_email": str(message.from_email or settings.DEFAULT_FROM_EMAIL),
@@ -60,6 +53,17 @@ def store(message: EmailMessage, *, purpose: str = Purpose.OTHER, key: str | Non
         "html_body": html_body,
         "extra_headers": {str(name): str(value) for name, value in message.extra_headers.items()},
     }
+
+
+def store(message: EmailMessage, *, purpose: str = Purpose.OTHER, key: str | None = None):
+    """Store ``message`` for sending once the current transaction commits.
+
+    ``purpose`` says what it is for (one of ``Purpose``), for staff reading
+    the admin. With a ``key`` the email is stored once: asking again with
+    the same key returns the row already there and sends nothing more.
+    """
+    fields = _fields(message, purpose, key)
+    message.message()  # Header problems show here, in the request, not in the worker.
     if key is not None and (existing := OutgoingEmail.objects.filter(key=key).first()):
         return existing
     try:
@@ -72,6 +76,24 @@ def store(message: EmailMessage, *, purpose: str = Purpose.OTHER, key: str | Non
         return OutgoingEmail.objects.get(key=key)
     enqueue_after_commit(email.pk)
     return email
+
+
+def store_batch(messages: Iterable[tuple[EmailMessage, str, str]]) -> list[OutgoingEmail]:
+    """Store many ``(message, purpose, key)`` in one INSERT, in the caller's
+    transaction, and have them delivered in batches once it commits.
+
+    For work that makes email in bulk (the reminders): one row each as
+    ``store`` makes it, but one delivery task per batch of
+    ``tasks.BATCH_SIZE``, each sending over one connection. The keys must be
+    new: the caller holds what makes them so (a reminder's sent-once row,
+    written in the same transaction), and a key already stored fails the
+    whole INSERT rather than quietly sending nothing.
+    """
+    emails = OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(**_fields(message, purpose, key)) for message, purpose, key in messages
+    )
+    enqueue_batches_after_commit([email.pk for email in emails])
+    return emails
 
 
 def store_all(messages: Iterable[EmailMessage]) -> int:
