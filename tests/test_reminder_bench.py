@@ -45,6 +45,7 @@ def test_thirty_patients_due_at_once_each_get_one_reminder():
     assert figure(output, "to anyone else") == 0
     assert re.search(r"scan turn: began \+\d+\.\d s, SUCCESSFUL", output)
     assert "outbox: 30 reminder emails stored" in output
+    assert "statuses {'sent': 30}; sent-once records 30" in output
     assert re.search(r"^PASS: ", output, re.MULTILINE)
 
 

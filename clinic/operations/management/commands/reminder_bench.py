@@ -261,7 +261,11 @@ class Command(BaseCommand):
         )
         for task in outcome["tasks"]:
             durations = log.tasks.get(task["task"], [])
-            busy = f", {sum(durations) / 1000:.1f} s of work in all" if durations else ""
+            busy = ""
+            if durations:
+                busy = f", {sum(durations) / 1000:.1f} s of work in all"
+                if outcome["stored"] and "deliver_email" in task["task"]:
+                    busy += f" ({sum(durations) / outcome['stored']:.1f} ms an email)"
             write(
                 f"task {task['task']}: {task['runs']:,} runs ({task['failed']} failed){busy}; "
                 f"first enqueued {_seconds(task['first_enqueued'])}, first began "
