@@ -250,10 +250,11 @@ def _zone_of_patient(prefix: str = "patient__"):
 
 
 @transaction.atomic
-def arm(due_iso: str) -> dict:
+def arm(due_iso: str, scan_after: float = 0) -> dict:
     """Make every bench patient due at the instant ``due_iso`` (a whole UTC minute):
     each zone's reminder time is that instant's wall clock there. The scan's
-    next turn is that instant. Returns who is due and each zone's clock."""
+    next turn is ``scan_after`` seconds after that instant. Returns who is
+    due and each zone's clock."""
     due = datetime.fromisoformat(due_iso)
     settings = ReminderSettings.objects.annotate(zone=_zone_of_patient())
     clocks = {}
@@ -272,7 +273,7 @@ def arm(due_iso: str) -> dict:
             planned_sessions__date=local.date(),
             planned_sessions__plan__status=PlanStatus.ACTIVE,
         ).values_list("email", flat=True)
-    ScheduledJob.objects.filter(name=JOB).update(next_run_at=due)
+    ScheduledJob.objects.filter(name=JOB).update(next_run_at=due + timedelta(seconds=scan_after))
     return {"clocks": clocks, "due": sorted(due_emails)}
 
 

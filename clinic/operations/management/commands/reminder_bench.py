@@ -110,6 +110,14 @@ class Command(BaseCommand):
             help="Seconds after the due instant to wait for the last message.",
         )
         parser.add_argument(
+            "--scan-after",
+            type=float,
+            default=0.0,
+            help="Seconds after the due instant of the scan's first turn: 0 is a minute job "
+            "on the whole minute; a site's job runs on the grid of its first turn, up to 59 s "
+            "after a reminder's minute.",
+        )
+        parser.add_argument(
             "--interval",
             type=float,
             default=1.0,
@@ -117,10 +125,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, patients: int, timeout: float, interval: float, **options):
+        if not 0 <= options["scan_after"] < 60:
+            raise CommandError("--scan-after is between 0 and 60 seconds.")
         if patients < 1:
             raise CommandError("--patients must be at least 1.")
         with scratch_database("reminder-bench") as url, tempfile.TemporaryDirectory() as static:
-            passed = self._run(url, static, patients, timeout, interval)
+            passed = self._run(url, static, patients, timeout, interval, options["scan_after"])
         if not passed:
             raise CommandError("bench-reminders failed: see the figures above.")
 
@@ -153,7 +163,7 @@ class Command(BaseCommand):
         )
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    def _run(self, database_url: str, static: str, patients: int, timeout: float, interval):
+    def _run(self, database_url, static, patients, timeout, interval, scan_after: float):
         from aiosmtpd.controller import Controller
 
         sink, log = Sink(), WorkerLog()
@@ -194,11 +204,14 @@ class Command(BaseCommand):
             armed = self._shell(
                 env,
                 "import json; from clinic.operations import bench_data as b; "
-                f"print(json.dumps(b.arm('{due.isoformat()}')))",
+                f"print(json.dumps(b.arm('{due.isoformat()}', {scan_after})))",
             )
             expected = set(armed["due"])
             clocks = ", ".join(f"{zone} {clock}" for zone, clock in armed["clocks"].items())
-            self.stdout.write(f"due at {due:%Y-%m-%d %H:%M:%S} UTC ({clocks})")
+            self.stdout.write(
+                f"due at {due:%Y-%m-%d %H:%M:%S} UTC ({clocks}); "
+                f"the scan's first turn {scan_after:+.1f} s after it"
+            )
 
             deadline = due.timestamp() + timeout
             while time.time() < deadline:
