@@ -27,6 +27,7 @@ import json
 import math
 import os
 import re
+import resource
 import secrets
 import subprocess
 import sys
@@ -36,6 +37,7 @@ import time
 from collections import Counter, defaultdict
 from contextlib import ExitStack
 from datetime import UTC, datetime
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -92,6 +94,49 @@ class WorkerLog:
                 self.tasks[match[1]].append(int(match[3]))
             elif " ERROR " in text or "Traceback" in text:
                 self.errors.append(text)
+
+
+class CpuUse:
+    """Processor time from /proc (Linux) between two moments: the machine's
+    (all its cores, whoever used them), each worker's and this command's own
+    (the SMTP sink runs in it), to tell a slow step from a busy machine."""
+
+    def __init__(self, workers: list[int]) -> None:
+        self.workers = workers
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.start = self.sample()
+
+    def sample(self) -> tuple[float, float, list[float], float]:
+        try:
+            fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+            ticks = [int(value) for value in fields]
+            idle = ticks[3] + ticks[4]  # idle and waiting for disk
+            workers = [self._process(pid) for pid in self.workers]
+        except (OSError, ValueError, IndexError):
+            return (0.0, 0.0, [0.0] * len(self.workers), 0.0)
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        busy, total = (sum(ticks) - idle) / self.tick, sum(ticks) / self.tick
+        return (busy, total, workers, own.ru_utime + own.ru_stime)
+
+    def _process(self, pid: int) -> float:
+        # The fields after the command name, which is in brackets and may hold spaces.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+    def since_start(self) -> str:
+        busy, total, workers, own = self.sample()
+        busy0, total0, workers0, own0 = self.start
+        if total <= total0:
+            return "not measured (no /proc)"
+        cores = os.cpu_count() or 1
+        used = [now - then for now, then in zip(workers, workers0, strict=True)]
+        mine = own - own0
+        return (
+            f"machine busy {busy - busy0:.1f} s of {(total - total0):.1f} s "
+            f"({cores} cores); workers {', '.join(f'{u:.1f} s' for u in used)}; "
+            f"this command and its SMTP sink {mine:.1f} s; everything else (PostgreSQL, "
+            f"other programs) {busy - busy0 - sum(used) - mine:.1f} s"
+        )
 
 
 def _seconds(value: float | None) -> str:
@@ -195,9 +240,10 @@ class Command(BaseCommand):
             controller.start()
             stack.callback(controller.stop)
             options = ["--interval", str(interval), "--no-startup-delay"]
+            workers: list[int] = []
             for number in range(1, WORKERS + 1):
                 command = [*manage, "worker", "--worker-id", f"bench-{number}", *options]
-                stack.enter_context(running(command, env, on_line=log.line))
+                workers.append(stack.enter_context(running(command, env, on_line=log.line)).pid)
             self._wait_for_workers(log)
 
             due = datetime.fromtimestamp(math.ceil((time.time() + LEAD_SECONDS) / 60) * 60, tz=UTC)
@@ -213,12 +259,16 @@ class Command(BaseCommand):
                 f"the scan's first turn {scan_after:+.1f} s after it"
             )
 
+            while time.time() < due.timestamp():
+                time.sleep(0.1)
+            cpu = CpuUse(workers)
             deadline = due.timestamp() + timeout
             while time.time() < deadline:
                 with sink.lock:
                     if expected <= sink.recipients.keys():
                         break
                 time.sleep(0.5)
+            cpu_use = cpu.since_start()
             time.sleep(3)  # a late duplicate would arrive now
         # The workers have stopped: nothing more arrives.
         outcome = self._shell(
@@ -226,6 +276,7 @@ class Command(BaseCommand):
             "import json; from clinic.operations import bench_data as b; "
             f"print(json.dumps(b.figures('{due.isoformat()}')))",
         )
+        self.stdout.write(f"processor time from the due instant to the last message: {cpu_use}")
         return self._report(due, expected, sink, log, outcome)
 
     def _wait_for_workers(self, log: WorkerLog) -> None:
