@@ -101,10 +101,24 @@ class CpuUse:
     (all its cores, whoever used them), each worker's and this command's own
     (the SMTP sink runs in it), to tell a slow step from a busy machine."""
 
-    def __init__(self, workers: list[int]) -> None:
+    def __init__(self, workers: list[int], database: str) -> None:
         self.workers = workers
+        self.database = database
         self.tick = os.sysconf("SC_CLK_TCK")
         self.start = self.sample()
+        self.backends = self._backends()
+
+    def _backends(self) -> dict[int, float]:
+        """PostgreSQL's processes serving the scratch database, and their time so far."""
+        found = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if f" {self.database} " in (entry / "cmdline").read_text():
+                        found[int(entry.name)] = self._process(int(entry.name))
+                except (OSError, ValueError, IndexError):
+                    continue  # gone meanwhile, or not ours to read
+        return found
 
     def sample(self) -> tuple[float, float, list[float], float]:
         try:
@@ -131,11 +145,16 @@ class CpuUse:
         cores = os.cpu_count() or 1
         used = [now - then for now, then in zip(workers, workers0, strict=True)]
         mine = own - own0
+        # Backends that ended meanwhile are missed: "at least".
+        database = sum(
+            spent - self.backends.get(pid, 0.0) for pid, spent in self._backends().items()
+        )
+        rest = busy - busy0 - sum(used) - mine - database
         return (
             f"machine busy {busy - busy0:.1f} s of {(total - total0):.1f} s "
             f"({cores} cores); workers {', '.join(f'{u:.1f} s' for u in used)}; "
-            f"this command and its SMTP sink {mine:.1f} s; everything else (PostgreSQL, "
-            f"other programs) {busy - busy0 - sum(used) - mine:.1f} s"
+            f"this command and its SMTP sink {mine:.1f} s; PostgreSQL for the scratch "
+            f"database at least {database:.1f} s; everything else (other programs) {rest:.1f} s"
         )
 
 
@@ -261,7 +280,7 @@ class Command(BaseCommand):
 
             while time.time() < due.timestamp():
                 time.sleep(0.1)
-            cpu = CpuUse(workers)
+            cpu = CpuUse(workers, database_url.rsplit("/", 1)[1])
             deadline = due.timestamp() + timeout
             while time.time() < deadline:
                 with sink.lock:
