@@ -8,6 +8,7 @@ the PostgreSQL client tools), with arguments it builds itself.
 # ruff: noqa: S603, S607
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -37,6 +38,36 @@ def wait_for_port(port: int, seconds: float) -> None:
                 return
         time.sleep(0.2)
     raise CommandError(f"nothing answered on port {port} after {seconds:.0f} s")
+
+
+def site_env(database_url: str, smtp_port: int, **extra: str) -> dict[str, str]:
+    """The environment of the site's processes here: production settings on
+    loopback, a fresh secret key, ``database_url``, and the outbound mail sent
+    to an SMTP server on ``smtp_port``; ``extra`` adds or replaces variables."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "SITE_URL": "https://127.0.0.1",
+        **extra,
+    }
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL if the process has not stopped 30 seconds later."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 @contextmanager
@@ -71,12 +102,7 @@ def running(
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         if reader is not None:
             reader.join(timeout=5)
 

@@ -28,7 +28,6 @@ import math
 import os
 import re
 import resource
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.operations.processes import ROOT, free_port, running, scratch_database
+from clinic.operations.processes import ROOT, free_port, running, scratch_database, site_env
 
 PATIENTS = 10_000
 WORKERS = 2
@@ -199,21 +198,7 @@ class Command(BaseCommand):
             raise CommandError("bench-reminders failed: see the figures above.")
 
     def _env(self, database_url: str, smtp_port: int, static_root: str) -> dict[str, str]:
-        return {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "clinic.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database_url,
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-            "SITE_URL": "https://127.0.0.1",
-            "STATIC_ROOT": static_root,
-            "LOG_FORMAT": "text",
-        }
+        return site_env(database_url, smtp_port, STATIC_ROOT=static_root, LOG_FORMAT="text")
 
     def _shell(self, env, code: str):
         """Run ``code`` in a ``manage.py shell`` of the scratch database; its

@@ -14,7 +14,6 @@ environment names the server; a scratch database is made beside it).
 # ruff: noqa: S603
 
 import http.client
-import os
 import re
 import secrets
 import subprocess
@@ -27,7 +26,14 @@ from urllib.parse import urlencode
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.operations.processes import ROOT, free_port, running, scratch_database, wait_for_port
+from clinic.operations.processes import (
+    ROOT,
+    free_port,
+    running,
+    scratch_database,
+    site_env,
+    wait_for_port,
+)
 
 EMAILS = 1000
 SIGN_IN_EMAIL = "scale-check@clinic.example"
@@ -63,20 +69,7 @@ class Command(BaseCommand):
             self._run(scratch_url, emails, timeout)
 
     def _env(self, database_url: str, smtp_port: int) -> dict[str, str]:
-        return {
-            **os.environ,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "BEHIND_PROXY": "1",
-            "DATABASE_URL": database_url,
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-            "SITE_URL": "https://127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-        }
+        return site_env(database_url, smtp_port, BEHIND_PROXY="1", LOG_LEVEL="WARNING")
 
     def _run(self, database_url: str, emails: int, timeout: float) -> None:
         from aiosmtpd.controller import Controller
