@@ -8,6 +8,7 @@ or reset link is a secret that the table need not keep. The row stays, so
 staff can see what went out, when, and what failed.
 """
 
+import email.policy
 from datetime import time
 
 from django.core.mail import EmailMultiAlternatives
@@ -16,6 +17,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Patient
+
+
+class UnfoldedHeadersEmail(EmailMultiAlternatives):
+    """A message whose header lines may run to RFC 5322's limit of 998 characters.
+
+    ``List-Unsubscribe`` is one long URL in angle brackets, with no space to
+    fold at: under the usual 78-character limit Python turns it into
+    encoded words (``=?utf-8?q?...?=``), which mail apps do not read in that
+    header (RFC 2369), so they would show no unsubscribe button.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 class Purpose(models.TextChoices):
@@ -99,7 +113,12 @@ class OutgoingEmail(models.Model):
 
     def as_message(self) -> EmailMultiAlternatives:
         """The stored email as Django's message, ready for the outbound mailer."""
-        message = EmailMultiAlternatives(
+        kind = (
+            UnfoldedHeadersEmail
+            if "List-Unsubscribe" in self.extra_headers
+            else EmailMultiAlternatives
+        )
+        message = kind(
             subject=self.subject,
             body=self.text_body,
             from_email=self.from_email,

@@ -1,5 +1,6 @@
 """Delivering the stored email: the task, its retries, and the sweep that
-rescues email a stopped worker left behind.
+rescues email a stopped worker left behind; email stored in bulk (the
+reminders) goes in batches, each over one connection (``deliver_emails``).
 
 A row moves queued → sending → sent, or back to queued with a later
 ``next_attempt_at`` after a failure, or to failed after the last try. Each

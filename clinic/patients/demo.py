@@ -25,13 +25,18 @@ from datetime import date, datetime, time, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
+from django.utils import timezone
+
 from accounts.clock import patient_today
 from accounts.models import Patient
+from clinic.notifications.models import OutgoingEmail, ReminderSettings
 from clinic.plans.models import Plan, Screening
 from clinic.plans.queries import template_stages
 from clinic.plans.schedule import adjust
 from clinic.plans.screening import record_screening
 from clinic.plans.services import assign_plan
+from clinic.reminders.models import SentReminder
 from clinic.usage.models import Feedback, SessionLog
 from clinic.usage.services import LogDetails, check_off, report_side_effect, save_details
 from clinic.visits.models import Appointment
@@ -148,6 +153,36 @@ def _log_sessions(
             ),
         )
         done += 1
+
+
+# Ada's reminder comes this long after the demo is loaded: `make run` has the
+# worker going by then, so a newcomer sees the email arrive in the console.
+FIRST_REMINDER_AFTER = timedelta(minutes=3)
+
+
+def schedule_first_reminder(patient: Patient, now: datetime | None = None) -> datetime:
+    """Switch the patient's reminders on, due a few minutes from ``now`` in
+    their zone, and forget any reminder sent them before, so it goes again.
+    Returns the moment it falls due."""
+    now = now or timezone.now()
+    due = (now + FIRST_REMINDER_AFTER).astimezone(patient.zone).replace(second=0, microsecond=0)
+    if due < now:
+        due += timedelta(minutes=1)
+    ReminderSettings.objects.update_or_create(
+        patient=patient,
+        defaults={
+            "reminders_on": True,
+            "remind_at": due.time(),
+            "nudge_on": True,
+            "offer_answered_at": now,
+            "changed_at": now,
+        },
+    )
+    SentReminder.objects.filter(patient=patient).delete()
+    OutgoingEmail.objects.filter(
+        Q(key__startswith=f"reminder:{patient.pk}:") | Q(key__startswith=f"nudge:{patient.pk}:")
+    ).delete()
+    return due
 
 
 def _relative_code(preferred: str = PREFERRED_RELATIVE, *, not_: str | None = None) -> str | None:

@@ -32,11 +32,18 @@ scan racing another waits on the other's uncommitted rows, then finds them
 taken and stores nothing for those patients. Rows are inserted in patient
 order, so two scans take their locks in the same order and cannot deadlock.
 
-Set-based: the distinct zones in use are read first (a handful), the
-candidates come from two queries narrowed in SQL by each zone's dates and
-wall-clock window, and the exact instant is checked here. Then, per chunk
-of ``CHUNK`` patients, one read of their screening answers and four writes;
-the emails go to the workers in batches (``notifications.tasks.deliver_emails``).
+Set-based, so the number of queries does not grow with the patients
+beyond one step per chunk: the distinct zones in use are read first (a
+handful), the candidates come from two queries narrowed in SQL by each
+zone's dates and wall-clock window (the exact instant is checked here), and
+their clinics and practitioners from two more. Then, per chunk of ``CHUNK``
+patients and in one transaction: their screening answers, the sent-once
+rows, the emails (one INSERT, ``notifications.services.store_batch``), the
+rows pointed at their emails; once it commits, one delivery task per
+batch of emails (``notifications.tasks.deliver_emails``).
+
+``UPDATE ... FROM`` and ``INSERT ... RETURNING`` need SQLite 3.35 or later
+(PostgreSQL has both).
 """
 
 from collections.abc import Iterable
@@ -245,36 +252,32 @@ def _daily_candidates(windows, version) -> list[Row]:
 
 
 def _nudge_candidates(windows, version) -> list[Row]:
-    """Yesterday's sessions left undone whose plan's session before was left
-    undone too, with today's not ticked off: the second miss of a run of two,
-    the day after it. ``missed_first`` is the run's first day."""
-    before = (
-        PlannedSession.objects.filter(plan=OuterRef("plan"), date__lt=OuterRef("date"))
-        .order_by("-date")
-        .values("date")[:1]
-    )
+    """Yesterday's sessions left undone, the plan's session before them left
+    undone too, and the one before that (if any) ticked off: the second miss
+    of a run, the day after it, when the run is two long. Today's session not
+    ticked off either. ``missed_first`` is the run's first day."""
+
+    def session_before(day: str) -> Subquery:
+        return Subquery(
+            PlannedSession.objects.filter(plan=OuterRef("plan"), date__lt=OuterRef(day))
+            .order_by("-date")
+            .values("date")[:1]
+        )
+
+    def done(**dates) -> Exists:
+        dates = {f"planned_session__{lookup}": OuterRef(day) for lookup, day in dates.items()}
+        return Exists(SessionLog.objects.filter(planned_session__plan=OuterRef("plan"), **dates))
+
     sessions = (
         _candidates(version)
         .filter(patient__reminder_settings__nudge_on=True)
         .filter(_window_filter(windows, -1))
-        .annotate(missed_first=Subquery(before))
+        .annotate(missed_first=session_before("date"))
         .filter(missed_first__isnull=False)
         .filter(_not_sent(ReminderKind.NUDGE, "missed_first"))
-        .annotate(
-            first_done=Exists(
-                SessionLog.objects.filter(
-                    planned_session__plan=OuterRef("plan"),
-                    planned_session__date=OuterRef("missed_first"),
-                )
-            ),
-            done_since=Exists(
-                SessionLog.objects.filter(
-                    planned_session__plan=OuterRef("plan"),
-                    planned_session__date__gt=OuterRef("date"),
-                )
-            ),
-        )
-        .filter(first_done=False, done_since=False)
+        .annotate(before_run=session_before("missed_first"))
+        .filter(~done(date="missed_first"), ~done(date__gt="date"))
+        .filter(Q(before_run__isnull=True) | done(date="before_run"))
     )
     return [Row(*values) for values in sessions.values_list(*FIELDS, "missed_first")]
 

@@ -51,11 +51,22 @@ def ready(
     ReminderSettings.objects.update_or_create(
         patient=patient, defaults={"reminders_on": True, "remind_at": at, "nudge_on": nudge}
     )
-    screen(patient)
-    if (version := current_safety_version()) is not None:
-        acknowledge_safety_version(patient, version)
-    with time_machine.travel(datetime.combine(start, time(6, 0), tzinfo=patient.zone), tick=False):
+    with time_machine.travel(datetime.combine(start, time(0, 5), tzinfo=patient.zone), tick=False):
+        screen(patient)
+        if (version := current_safety_version()) is not None:
+            acknowledge_safety_version(patient, version)
         return make_plan(patient, stages=stages or daily_stages(), start=start, days=days)
+
+
+def republish(staff) -> None:
+    """Publish a new safety version (a changed explanation): nobody has read it yet."""
+    from mats.models import Contraindication
+    from mats.services import publish_safety_version
+
+    Contraindication.objects.filter(code="pregnancy").update(
+        practitioner_explanation="Positions need adapting; lying on the side instead."
+    )
+    publish_safety_version(change_note="Clearer wording.", published_by=staff)
 
 
 def scan_at(moment: datetime, capture) -> int:

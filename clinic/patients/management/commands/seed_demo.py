@@ -3,7 +3,9 @@ and for the demo clinic's patients the visits, screenings, plans and ticked-off
 sessions of a working month (see ``clinic.demo_care``). Patients with an
 account have read the current safety guidance, so signing in lands on today.
 A patient without one (Eve) gets a fresh invitation, and its link is printed
-with the sign-ins, since an invitation made here sends no email.
+with the sign-ins, since an invitation made here sends no email. Ada's
+reminders are switched on, due three minutes after loading, so her reminder
+email shows in the worker's console.
 
 Running it again brings the demo back to the same state; it never runs with
 DEBUG off, so it cannot touch a production database by accident.
@@ -19,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Clinic, Invitation, Membership, Patient, User
-from clinic.patients.demo import DEMO_TEMPLATE, seed_care
+from clinic.patients.demo import DEMO_TEMPLATE, schedule_first_reminder, seed_care
 from mats.permissions import CONTENT_EDITORS_GROUP
 from mats.services import (
     acknowledge_safety_version,
@@ -58,6 +60,8 @@ CLINICS = [
     },
 ]
 STAFF = ("admin@matcompanion.example", "Robin Staff")
+# The patient whose reminder email shows in the console a few minutes after loading.
+REMINDED = "ada.byrne@patients.example"
 
 
 def _user(email: str, name: str, **extra) -> User:
@@ -130,6 +134,8 @@ class Command(BaseCommand):
                     else:
                         invited.append((patient, _fresh_invitation(patient)))
                     seed_care(patient)
+            ada = Patient.objects.get(email=REMINDED)
+            reminder_due = schedule_first_reminder(ada)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /sign-in/ with:"))
         width = max(len(who) for who, _ in sign_ins)
         for who, email in sign_ins:
@@ -137,6 +143,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
         for patient, token in invited:
             self._say_how_to_reach(patient, token)
+        self.stdout.write(
+            f"\n{ada.full_name}'s reminders are on: today's reminder email arrives at "
+            f"{reminder_due:%H:%M} ({ada.zone.key} time), in the console where the worker "
+            "runs (`make run` starts one)."
+        )
 
     def _say_how_to_reach(self, patient: Patient, token: str) -> None:
         """A patient without an account has no sign-in to print: give the way in."""
