@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 DEV_ENV := DEBUG=1 DATABASE_URL=
 
-.PHONY: run worker test serve scale-check install migrate seed lint format check-deploy clean
+.PHONY: run worker test serve scale-check bench-reminders install migrate seed lint format check-deploy clean
 
 # `make run` serves and runs a task worker beside the server (it sends the
 # mail, which shows in this console). Ctrl-C, or the server stopping for any
@@ -71,6 +71,12 @@ restore: ## Restore FILE=... into a new database (RESTORE_DB, default from the f
 
 scale-check: install ## Two gunicorn instances and two workers on one PostgreSQL (DATABASE_URL): sessions shared, 1,000 emails sent once each
 	DEBUG=1 $(UV) run --no-sync python manage.py scale_check
+
+# BENCH_OPTIONS adds any of `manage.py reminder_bench --help`'s options,
+# e.g. BENCH_OPTIONS="--patients 1000".
+BENCH_OPTIONS ?=
+bench-reminders: install ## 10,000 patients due in the same minute, two workers, a local SMTP sink (DATABASE_URL on PostgreSQL): time to the last reminder, duplicates, misses
+	DEBUG=1 $(UV) run --no-sync python manage.py reminder_bench $(BENCH_OPTIONS)
 
 clean:
 	rm -rf var/db.sqlite3* var/staticfiles

@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from django.test import Client
 from django.utils import timezone
 
 from clinic.background.models import Heartbeat
+from clinic.operations.processes import stop
 from tests.conftest import make_user
 from tests.outage_proxy import OutageProxy, free_port
 from tests.test_settings import ROOT
@@ -108,12 +108,7 @@ def gunicorn(env: dict[str, str], log: Path):
             _wait_until_up(process, port, log)
             yield port
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
 
 
 def _wait_until_up(process: subprocess.Popen, port: int, log: Path) -> None:

@@ -9,63 +9,38 @@ Run with ``make scale-check`` (PostgreSQL's ``DATABASE_URL`` in the
 environment names the server; a scratch database is made beside it).
 """
 
-# Every command run here is this program's own (manage.py, gunicorn, the
-# PostgreSQL client tools), with arguments it builds itself.
-# ruff: noqa: S603, S607
+# Every command run here is this program's own (manage.py, gunicorn), with
+# arguments it builds itself.
+# ruff: noqa: S603
 
 import http.client
-import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from contextlib import ExitStack
+from urllib.parse import urlencode
 
 from django.core.management.base import BaseCommand, CommandError
 
-ROOT = Path(__file__).resolve().parents[4]
+from clinic.operations.processes import (
+    ROOT,
+    free_port,
+    running,
+    scratch_database,
+    site_env,
+    wait_for_port,
+)
+
 EMAILS = 1000
 SIGN_IN_EMAIL = "scale-check@clinic.example"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise CommandError(f"nothing answered on port {port} after {seconds:.0f} s")
-
-
 def _cookies(answer) -> str:
     return "; ".join(answer.headers.get_all("Set-Cookie") or [])
-
-
-@contextmanager
-def _running(command: list[str], env: dict[str, str]):
-    """A process of this check's own, stopped with SIGTERM when the block ends."""
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 class Sink:
@@ -90,41 +65,17 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=300.0)
 
     def handle(self, *args, emails: int, timeout: float, **options):
-        url = os.environ.get("DATABASE_URL", "")
-        if not url.startswith(("postgres://", "postgresql://")):
-            raise CommandError("scale-check needs DATABASE_URL pointing at PostgreSQL.")
-        name = f"matcompanion_scale_{os.getpid()}"
-        parts = urlsplit(url)
-        scratch_url = urlunsplit(parts._replace(path=f"/{name}"))
-        admin = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-        admin += ["-U", parts.username or "postgres"]
-        subprocess.run(["createdb", *admin, name], check=True)
-        try:
+        with scratch_database("scale-check") as scratch_url:
             self._run(scratch_url, emails, timeout)
-        finally:
-            subprocess.run(["dropdb", *admin, "--force", "--if-exists", name], check=False)
 
     def _env(self, database_url: str, smtp_port: int) -> dict[str, str]:
-        return {
-            **os.environ,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "BEHIND_PROXY": "1",
-            "DATABASE_URL": database_url,
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-            "SITE_URL": "https://127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-        }
+        return site_env(database_url, smtp_port, BEHIND_PROXY="1", LOG_LEVEL="WARNING")
 
     def _run(self, database_url: str, emails: int, timeout: float) -> None:
         from aiosmtpd.controller import Controller
 
         sink = Sink()
-        smtp_port = _free_port()
+        smtp_port = free_port()
         env = self._env(database_url, smtp_port)
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
@@ -135,11 +86,11 @@ class Command(BaseCommand):
             controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
             controller.start()
             stack.callback(controller.stop)
-            ports = [_free_port(), _free_port()]
+            ports = [free_port(), free_port()]
             for port in ports:
                 stack.enter_context(self._gunicorn(env, port))
             for port in ports:
-                _wait_for_port(port, 30)
+                wait_for_port(port, 30)
 
             cookie = self._sign_in(ports[0])
             other = self._get(ports[1], "/patients/", cookie)
@@ -203,11 +154,11 @@ class Command(BaseCommand):
         config = str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py")
         bind = f"127.0.0.1:{port}"
         command = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "-c", config]
-        return _running([*command, "--bind", bind, "--workers", "2"], env)
+        return running([*command, "--bind", bind, "--workers", "2"], env)
 
     def _worker(self, manage, env, number: int):
         options = ["--interval", "0.1", "--no-startup-delay"]
-        return _running([*manage, "worker", "--worker-id", f"scale-{number}", *options], env)
+        return running([*manage, "worker", "--worker-id", f"scale-{number}", *options], env)
 
     class _Answer:
         def __init__(self, status: int, headers, body: bytes) -> None:
