@@ -20,15 +20,20 @@ fallen due since it last ran, so a missed turn costs nothing. A task's turn
 is taken in the same transaction that enqueues it, so with the database
 backend a turn is never lost between the two.
 
-Turns keep to the grid of the first one (every hour on the hour it first
-ran); turns missed while no worker ran are skipped, not made up one by one.
+Turns keep to the clock: a new job's first turn is at once, counted as
+the last whole interval since 1970 (the current minute for a job every
+minute, the current hour for an hourly one), and its turns after that
+fall every interval on that grid. A job every minute so runs just after
+each minute begins, and a reminder chosen for 08:00 goes at 08:00, not at
+whatever second the first worker happened to start. Turns missed while no
+worker ran are skipped, not made up one by one.
 """
 
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.tasks import Task
@@ -66,6 +71,14 @@ JOBS: dict[str, Job] = {
 
 # Paths already reported as missing, so that a worker says so once, not every second.
 _reported_missing: set[str] = set()
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def on_the_clock(now: datetime, every: timedelta) -> datetime:
+    """The last instant at or before ``now`` on the clock's grid of ``every``."""
+    return EPOCH + ((now - EPOCH) // every) * every
 
 
 def next_turn(seen: datetime, now: datetime, every: timedelta) -> datetime:
@@ -114,12 +127,15 @@ def run_due(now: datetime, worker_id: str, jobs: Mapping[str, Job] | None = None
     seen = dict(ScheduledJob.objects.filter(name__in=targets).values_list("name", "next_run_at"))
     new = [name for name in targets if name not in seen]
     if new:
-        # A new job's first turn is now. If another worker made the row first,
-        # its value differs from ours and our claim below simply fails.
+        # A new job's first turn is now, on the clock's grid. If another worker
+        # made the row first, ours is not written; both then claim the same
+        # turn below with a conditional UPDATE, and only one UPDATE matches.
+        first = {name: on_the_clock(now, jobs[name].every) for name in new}
         ScheduledJob.objects.bulk_create(
-            [ScheduledJob(name=name, next_run_at=now) for name in new], ignore_conflicts=True
+            [ScheduledJob(name=name, next_run_at=at) for name, at in first.items()],
+            ignore_conflicts=True,
         )
-        seen.update(dict.fromkeys(new, now))
+        seen.update(first)
     ran = []
     for name in sorted(seen):
         if seen[name] <= now and _take_turn(

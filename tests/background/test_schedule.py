@@ -165,3 +165,25 @@ def test_a_task_job_that_cannot_be_enqueued_keeps_its_next_turn(caplog, monkeypa
 def test_nothing_to_run_reads_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert run_due(T0, "w1", {}) == []
+
+
+@pytest.mark.django_db
+def test_a_new_jobs_turns_keep_to_the_clock_whenever_it_first_runs():
+    """A worker that starts at 09:00:37 runs a minute job at once, then just
+    after each whole minute (09:01:00, 09:02:00, ...), not at :37 each time."""
+    every_minute = {"tests.count": Job(timedelta(minutes=1), "tests.background.tasks.count_turn")}
+    started = T0 + timedelta(seconds=37)
+    assert run_due(started, "w1", every_minute) == ["tests.count"]
+    assert turn() == T0 + timedelta(minutes=1)
+    assert run_due(T0 + timedelta(seconds=59), "w1", every_minute) == []
+    assert run_due(T0 + timedelta(minutes=1, seconds=1), "w2", every_minute) == ["tests.count"]
+    assert turn() == T0 + timedelta(minutes=2)
+
+
+def test_on_the_clock_is_the_last_whole_interval():
+    assert schedule.on_the_clock(T0 + timedelta(minutes=59), HOUR) == T0
+    assert schedule.on_the_clock(T0 + timedelta(seconds=37), timedelta(minutes=1)) == T0
+    assert schedule.on_the_clock(T0 + timedelta(minutes=7), timedelta(minutes=5)) == T0 + (
+        timedelta(minutes=5)
+    )
+    assert schedule.on_the_clock(T0, HOUR) == T0
