@@ -197,9 +197,13 @@ def test_the_waiting_email_says_nothing_of_the_session(
         Content(WAITING),
     ],
 )
+@time_machine.travel(datetime(2026, 6, 10, 7, 0, tzinfo=UTC), tick=False)
 def test_each_email_is_exactly_what_rendering_it_alone_gives(pat, content):
     """The composer renders once per kind and fills in name and link; the
-    result must not differ from rendering with the patient's own values."""
+    result must not differ from rendering with the patient's own values.
+
+    The clock stands still: the unsubscribe link is signed with the time, and
+    a second ticking over between the two renders would change it."""
     pat.full_name = "Zoë <O'Brien> & co"
     recipient = Recipient(pat.pk, pat.full_name, "z@x.example", pat.clinic, ("a@x.example",))
     composer = Composer()

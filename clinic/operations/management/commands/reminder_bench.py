@@ -177,8 +177,8 @@ class Command(BaseCommand):
             type=float,
             default=0.0,
             help="Seconds after the due instant of the scan's first turn: 0 is a minute job "
-            "on the whole minute; a site's job runs on the grid of its first turn, up to 59 s "
-            "after a reminder's minute.",
+            "on the whole minute, as the schedule keeps it; more measures a turn that falls "
+            "later (a worker busy with another job, a slow start).",
         )
         parser.add_argument(
             "--interval",
