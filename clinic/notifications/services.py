@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Patient
 from clinic.notifications.models import OutgoingEmail, Purpose, Status
+from clinic.notifications.preferences import wants_report_alerts
 from clinic.notifications.tasks import enqueue_after_commit, enqueue_batches_after_commit
 
 
@@ -123,8 +124,6 @@ def alert_practitioner_of_report(patient: Patient, *, report_id: int):
     Returns the stored email, or None when the practitioner has no address
     or has switched the alert off (their notification settings).
     """
-    from clinic.notifications.preferences import wants_report_alerts
-
     practitioner = patient.primary_practitioner.user
     if not practitioner.email or not practitioner.is_active:
         return None

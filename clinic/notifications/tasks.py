@@ -116,12 +116,7 @@ def deliver_email(email_id: int) -> str:
             raise RuntimeError("the mailer accepted nothing")
     except Exception as error:  # any failure is recorded and retried, never lost
         return _record_failure(email, error)
-    # Also from queued: if a sweep took the row back meanwhile, marking it sent
-    # keeps a worker from sending it a second time.
-    OutgoingEmail.objects.filter(pk=email_id, status__in=[Status.SENDING, Status.QUEUED]).update(
-        status=Status.SENT, sent_at=timezone.now(), text_body="", html_body="", last_error=""
-    )
-    logger.info("Email %s (%s) sent on try %s.", email.pk, email.purpose, email.attempts)
+    _record_sent([email])
     return "sent"
 
 
@@ -183,8 +178,8 @@ def deliver_emails(email_ids: list[int]) -> dict[str, int]:
 
 
 def _record_sent(emails: list[OutgoingEmail]) -> None:
-    """Mark ``emails`` sent, as ``deliver_email`` marks one (also from queued:
-    a sweep that took a row back meanwhile must not have it sent again)."""
+    """Mark ``emails`` sent, bodies cleared. Also from queued: if a sweep took
+    a row back meanwhile, marking it sent keeps a worker from sending it again."""
     if not emails:
         return
     OutgoingEmail.objects.filter(

@@ -29,31 +29,21 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import Membership, Patient
 from clinic.notifications.models import PractitionerNotifications, Purpose
 from clinic.notifications.services import store
+from clinic.reminders import timing
 from clinic.reminders.emails import sender
 from clinic.reminders.models import SentDigest
 from clinic.review.queries import annotate_for_review, attach_reviews
 
 logger = logging.getLogger("clinic.reminders.digest")
 
-# As for the patients' reminders: a digest up to this late (the worker was
-# down) still goes; an older one is skipped rather than sent hours late.
-LATE_LIMIT = timedelta(hours=2)
-
-
-def due_at(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The moment ``at`` o'clock on ``day`` in ``zone``. A time the clocks skip
-    (spring forward) comes an hour later by the clock; a time they pass twice
-    (fall back) is its first one."""
-    return datetime.combine(day, at, tzinfo=zone)
-
 
 def due_day(at: time, zone: ZoneInfo, now: datetime) -> date | None:
-    """The clinic day whose digest is due at ``now``: due, and less than
-    ``LATE_LIMIT`` late. Yesterday's too, for a time shortly before midnight."""
+    """The clinic day whose digest is due at ``now``, read as a patient's
+    reminder is (``timing``: the same instant across the clocks changing,
+    the same lateness limit). Yesterday's too, for a time shortly before midnight."""
     today = timezone.localdate(now, timezone=zone)
     for day in (today, today - timedelta(days=1)):
-        due = due_at(day, at, zone)
-        if due <= now < due + LATE_LIMIT:
+        if timing.is_due(timing.due_at(day, at, zone), now):
             return day
     return None
 

@@ -42,7 +42,7 @@ rows, the emails (one INSERT, ``notifications.services.store_batch``), the
 rows pointed at their emails; once it commits, one delivery task per
 batch of emails (``notifications.tasks.deliver_emails``).
 
-``UPDATE ... FROM`` and ``INSERT ... RETURNING`` need SQLite 3.35 or later
+``INSERT ... ON CONFLICT DO NOTHING RETURNING`` needs SQLite 3.35 or later
 (PostgreSQL has both).
 """
 
@@ -435,19 +435,10 @@ def _store(
 
 
 def _link(links: list[tuple[int, int]]) -> None:
-    """Point each sent-once row at its email: one UPDATE ... FROM (VALUES ...),
-    which PostgreSQL and SQLite both read (their VALUES columns are both
-    named column1, column2)."""
-    if not links:
-        return
-    table = connection.ops.quote_name(SentReminder._meta.db_table)
-    values = ", ".join(["(%s, %s)"] * len(links))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET email_id = v.column2 FROM (VALUES {values}) AS v "  # noqa: S608
-            f"WHERE {table}.id = v.column1",
-            [value for link in links for value in link],
-        )
+    """Point each sent-once row at its email (``bulk_update``: one UPDATE a batch)."""
+    SentReminder.objects.bulk_update(
+        [SentReminder(pk=row_id, email_id=email_id) for row_id, email_id in links], ["email"]
+    )
 
 
 def _claim(rows: list[tuple[int, str, date]], now: datetime) -> dict[tuple[int, str, date], int]:
