@@ -4,14 +4,18 @@ seeded position has one."""
 
 import re
 import xml.etree.ElementTree as ET
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 
 from mats.models import Illustration, Position
 from mats.seed import POSITIONS, load_seed_content
+from tests.mats.factories import make_position
 
+migration = import_module("mats.migrations.0003_position_pictures")
 FOLDER = Path(settings.BASE_DIR) / "static" / "img" / "positions"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -65,7 +69,17 @@ def test_seed_leaves_a_drawing_an_editor_changed():
 
 
 def test_each_seeded_name_has_its_drawing_in_the_data_migration():
-    from importlib import import_module
-
-    migration = import_module("mats.migrations.0003_position_pictures")
     assert {spec["name"]: spec["illustration"] for spec in POSITIONS} == migration.SEEDED_DRAWINGS
+
+
+@pytest.mark.django_db
+def test_data_migration_gives_existing_seeded_rows_a_drawing_and_leaves_the_rest():
+    before = make_position("Neck on the pillow", illustration="")
+    chosen = make_position("Low back, lying", illustration=Illustration.SITTING)
+    own = make_position("Our own position", illustration="")
+
+    migration.give_seeded_positions_their_drawings(django_apps, None)
+
+    assert Position.objects.get(pk=before.pk).illustration == Illustration.NECK_PILLOW
+    assert Position.objects.get(pk=chosen.pk).illustration == Illustration.SITTING
+    assert Position.objects.get(pk=own.pk).illustration == ""

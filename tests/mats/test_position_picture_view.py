@@ -4,6 +4,7 @@ only what a position shows, to whom may see it."""
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.mats.factories import give_picture, make_position
@@ -71,3 +72,17 @@ def test_other_names_are_404(pat_client, db, name):
 def test_file_gone_from_storage_is_404(pat_client, pictured):
     default_storage.delete(pictured.picture.name)
     assert pat_client.get(picture_url(pictured)).status_code == 404
+
+
+def test_pictures_on_disk_are_stored_under_media_root_and_served(pat_client, db, tmp_path):
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages, MEDIA_ROOT=tmp_path):
+        pictured = give_picture(make_position())
+        on_disk = tmp_path / pictured.picture.name
+        assert on_disk.is_file()
+        response = pat_client.get(pictured.picture.url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == on_disk.read_bytes()
