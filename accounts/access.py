@@ -65,3 +65,13 @@ def signed_in_reader(request: HttpRequest) -> str:
     if role not in READER_ROLES:
         raise PermissionDenied("This page is for patients and clinic practitioners.")
     return role
+
+
+def library_content_viewer(request: HttpRequest) -> str:
+    """The role of someone who may see the library's content outside its pages
+    (a position's uploaded picture): a reader, or staff, who preview it in the
+    admin; 403 for anyone else."""
+    role = role_of(request.user)
+    if role not in (*READER_ROLES, "staff"):
+        raise PermissionDenied("This picture is for patients, practitioners and staff.")
+    return role

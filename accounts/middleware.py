@@ -72,13 +72,17 @@ class HtmxAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
 
 
 class PrivateNoStoreMiddleware:
-    """Nothing shown to a signed-in person may be kept by a browser or proxy."""
+    """Nothing shown to a signed-in person may be kept by a browser or proxy,
+    unless the view marked its answer ``holds_no_personal_data`` (a library
+    picture, which only that person's browser may keep: ``private``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        if getattr(response, "holds_no_personal_data", False):
+            return response
         if request.user.is_authenticated or getattr(request, "no_store", False):
             add_never_cache_headers(response)
         return response

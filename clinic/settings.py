@@ -7,6 +7,7 @@ the typed readers in ``clinic.env``. Defaults are the safe production ones;
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -152,6 +153,22 @@ SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Uploaded pictures ----------------------------------------------------
+# Pictures content editors upload for positions, stored through Django's
+# storage API (STORAGES["default"]). On this machine they live in MEDIA_ROOT
+# and mats.views.position_picture serves them; a deployment that keeps them in
+# S3-compatible storage sets MEDIA_URL to the bucket's https:// address, which
+# the CSP then allows pictures from.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_URL = env_str("MEDIA_URL", default="/media/")
+if not MEDIA_URL.endswith("/") or not MEDIA_URL.startswith(("/", "https://", "http://")):
+    raise ImproperlyConfigured(
+        f"MEDIA_URL={MEDIA_URL!r} must be a path such as /media/ or an https:// address, "
+        "ending with a slash."
+    )
+_media = urlsplit(MEDIA_URL)
+MEDIA_ORIGINS = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
+
 # --- Security headers -----------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
@@ -170,7 +187,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

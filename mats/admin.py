@@ -16,7 +16,12 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin import RecordAdmin
 from accounts.errors import sentence
-from mats.forms import LadderFormSet, PublishSafetyVersionForm, RoutineStageForm
+from mats.forms import (
+    LadderFormSet,
+    PositionAdminForm,
+    PublishSafetyVersionForm,
+    RoutineStageForm,
+)
 from mats.markdown import render_markdown
 from mats.models.library import Position, RoutineStage, RoutineTemplate
 from mats.models.reading import EvidenceSummary, GuidancePage
@@ -37,6 +42,7 @@ from mats.services import (
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
+    form = PositionAdminForm
     list_display = (
         "name",
         "body_region",
@@ -50,7 +56,30 @@ class PositionAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "body_region", "is_published")}),
         ("On and off the mat", {"fields": ("getting_on", "getting_off")}),
         ("Dose and care", {"fields": ("suggested_start_minutes", "uses_neck_pillow", "cautions")}),
+        (
+            "Picture",
+            {
+                "description": "Patients see an uploaded picture if there is one, otherwise "
+                "the drawing; with neither, the position shows as words only.",
+                "fields": ("current_picture", "illustration", "picture", "picture_alt"),
+            },
+        ),
     )
+    readonly_fields = ("current_picture",)
+
+    @admin.display(description="shown now")
+    def current_picture(self, obj):
+        picture = obj.shown_picture if obj is not None else None
+        if picture is None:
+            return "No picture yet."
+        width, height = picture.fitted(240)
+        return format_html(
+            '<img src="{}" alt="{}" width="{}" height="{}" class="position-picture-preview">',
+            picture.url,
+            picture.alt,
+            width,
+            height,
+        )
 
 
 class RoutineStageInline(admin.StackedInline):

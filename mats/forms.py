@@ -3,7 +3,52 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from mats.ladder import WeekRange, ladder_problems
-from mats.models import BodyRegion, RoutineStage
+from mats.models import BodyRegion, Position, RoutineStage
+from mats.pictures import prepare_upload
+
+
+class PictureField(forms.ImageField):
+    """An uploaded picture, checked and re-encoded by ``mats.pictures``: what
+    reaches storage is always the clean copy, never the file as sent."""
+
+    default_error_messages = {
+        "invalid": "No file came through. Choose the picture again and save.",
+        "missing": "No file came through. Choose the picture again and save.",
+        "empty": "This file is empty. Choose the picture again and save.",
+        "contradiction": "Either choose a new picture or tick “Clear”, not both.",
+    }
+
+    def to_python(self, data):
+        # FileField's checks (a name, not empty), then ours in place of
+        # ImageField's, which would accept any format Pillow can read.
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        return prepare_upload(upload)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["accept"] = "image/png,image/jpeg,image/webp"
+        return attrs
+
+
+class PositionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = [
+            "name",
+            "body_region",
+            "is_published",
+            "getting_on",
+            "getting_off",
+            "suggested_start_minutes",
+            "uses_neck_pillow",
+            "cautions",
+            "illustration",
+            "picture",
+            "picture_alt",
+        ]
+        field_classes = {"picture": PictureField}
 
 
 class RoutineStageForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from mats.models import (
     Contraindication,
     EvidenceSummary,
     GuidancePage,
+    Illustration,
     Position,
     RoutineStage,
     RoutineTemplate,
@@ -42,6 +43,7 @@ NECK = "Neck on the pillow"
 POSITIONS = [
     {
         "name": UPPER_BACK,
+        "illustration": Illustration.UPPER_BACK_LYING,
         "body_region": BodyRegion.UPPER_BACK,
         "getting_on": (
             "Sit on the floor or bed with the mat behind you. Lean back onto your elbows, "
@@ -62,6 +64,7 @@ POSITIONS = [
     },
     {
         "name": LOW_BACK,
+        "illustration": Illustration.LOW_BACK_LYING,
         "body_region": BodyRegion.LOW_BACK,
         "getting_on": (
             "Place the mat where your low back will be. Sit just in front of it, lean back "
@@ -80,6 +83,7 @@ POSITIONS = [
     },
     {
         "name": SITTING,
+        "illustration": Illustration.SITTING,
         "body_region": BodyRegion.HIPS_LEGS,
         "getting_on": (
             "Put the mat on a firm chair or on the floor and sit down onto it slowly, "
@@ -95,6 +99,7 @@ POSITIONS = [
     },
     {
         "name": FEET,
+        "illustration": Illustration.FEET_STANDING,
         "body_region": BodyRegion.FEET,
         "getting_on": (
             "Put the mat on the floor next to a counter or a sturdy chair. Hold on, then "
@@ -110,6 +115,7 @@ POSITIONS = [
     },
     {
         "name": FACE_DOWN,
+        "illustration": Illustration.FACE_DOWN,
         "body_region": BodyRegion.FRONT,
         "getting_on": (
             "Kneel beside the mat, then lower your front onto it slowly, taking your "
@@ -126,6 +132,7 @@ POSITIONS = [
     },
     {
         "name": MORNING,
+        "illustration": Illustration.MORNING_STAND,
         "body_region": BodyRegion.FEET,
         "getting_on": (
             "After getting up, stand on the mat in bare feet, holding a counter or a "
@@ -140,6 +147,7 @@ POSITIONS = [
     },
     {
         "name": NECK,
+        "illustration": Illustration.NECK_PILLOW,
         "body_region": BodyRegion.NECK,
         "getting_on": (
             "Lie on your back on a firm surface and place the neck pillow under the curve "

@@ -5,17 +5,21 @@ published and safety content from the current published version, never the
 draft rows.
 """
 
+import re
+from pathlib import PurePosixPath
+
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import audit
-from accounts.access import own_patient_record, signed_in_reader
+from accounts.access import library_content_viewer, own_patient_record, signed_in_reader
 from accounts.audit import Actor
 from accounts.errors import sentence
 from mats.forms import AcknowledgeForm, PositionFilterForm
-from mats.models import BodyRegion, EvidenceSummary, GuidancePage, SafetyVersion
+from mats.models import BodyRegion, EvidenceSummary, GuidancePage, Position, SafetyVersion
+from mats.pictures import UPLOAD_FOLDER
 from mats.services import (
     SafetyRefused,
     acknowledge_current_version,
@@ -144,3 +148,41 @@ def safety_acknowledge(request):
             "form": AcknowledgeForm(initial={"version": reading.version.number}),
         },
     )
+
+
+# What upload_name makes: 32 hex digits and the stored format's suffix.
+PICTURE_NAME = re.compile(r"[0-9a-f]{32}\.(?:webp|jpe?g|png)")
+PICTURE_TYPES = {
+    ".webp": "image/webp",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+# Each upload gets a new name, so a picture never changes under its address.
+PICTURE_CACHE = "private, max-age=31536000, immutable"
+
+
+@require_GET
+def position_picture(request, name: str):
+    """An uploaded position picture, read through the storage API. Only files
+    a position points at are served (published ones to readers; any to staff,
+    for the admin's preview), so nothing else in storage can be reached."""
+    role = library_content_viewer(request)
+    if not PICTURE_NAME.fullmatch(name):
+        raise Http404("No such picture.")
+    stored = f"{UPLOAD_FOLDER}/{name}"
+    positions = Position.objects.all() if role == "staff" else Position.objects.published()
+    if not positions.filter(picture=stored).exists():
+        raise Http404("No such picture.")
+    storage = Position._meta.get_field("picture").storage
+    try:
+        picture = storage.open(stored, "rb")
+    except OSError:
+        raise Http404("No such picture.") from None
+    response = FileResponse(
+        picture, content_type=PICTURE_TYPES[PurePosixPath(name).suffix], filename=name
+    )
+    response["Cache-Control"] = PICTURE_CACHE
+    response["X-Content-Type-Options"] = "nosniff"
+    response.holds_no_personal_data = True
+    return response

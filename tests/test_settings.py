@@ -19,6 +19,8 @@ PRODUCTION = {
 # What the tests set themselves, never taken from the machine running them.
 OWN_VARIABLES = {
     "DEBUG",
+    "MEDIA_URL",
+    "MEDIA_ROOT",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
@@ -117,3 +119,26 @@ def test_a_site_url_that_is_not_a_web_address_stops_start_up():
     result = load_settings(MAIL, **{**PRODUCTION, "SITE_URL": "clinic.example"})
     assert result.returncode != 0
     assert "SITE_URL='clinic.example' must start with https://" in result.stderr
+
+
+def test_pictures_stored_on_another_host_are_allowed_by_the_csp():
+    code = "import clinic.settings as s; print(s.MEDIA_URL, s.SECURE_CSP['img-src'][-1])"
+    result = load_settings(code, **PRODUCTION, MEDIA_URL="https://pictures.example.net/clinic/")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "https://pictures.example.net/clinic/",
+        "https://pictures.example.net",
+    ]
+
+
+def test_pictures_on_this_site_add_no_host_to_the_csp():
+    code = "import clinic.settings as s; print(s.MEDIA_URL, s.MEDIA_ROOT, *s.SECURE_CSP['img-src'])"
+    result = load_settings(code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/media/", str(ROOT / "var" / "media"), "'self'", "data:"]
+
+
+def test_media_url_without_a_slash_stops_start_up():
+    result = load_settings(**PRODUCTION, MEDIA_URL="https://pictures.example.net")
+    assert result.returncode != 0
+    assert "MEDIA_URL='https://pictures.example.net' must be a path" in result.stderr

@@ -26,7 +26,7 @@ from clinic.usage.services import report_side_effect
 from mats.models import GuidancePage
 from mats.services import acknowledge_safety_version, publish_safety_version
 from tests.factories import make_plan, screen
-from tests.mats.factories import make_routine, make_safety_content
+from tests.mats.factories import give_picture, make_routine, make_safety_content
 
 LOGIN = "login"
 PERSONAS = ("visitor", "pat", "alice", "bob", "staff")
@@ -98,6 +98,8 @@ ACCESS: dict[str, Row] = {
     "evidence": Row(get=READER, post=signed_in(405)),
     "safety": Row(get=READER, post=signed_in(405)),
     "safety-version": Row(get=READER, post=signed_in(405), kwargs="safety_version"),
+    # A position's uploaded picture: library readers, and staff for the admin's preview.
+    "position-picture": Row(get={**READER, "staff": 200}, post=signed_in(405), kwargs="picture"),
     # An empty POST lacks the version that was read, so it is refused as malformed.
     "safety-acknowledge": Row(get=PATIENT_ONLY, post={**PATIENT_ONLY, "pat": 400}),
     # Plans. An empty POST to a form page shows the form again with its errors;
@@ -176,6 +178,7 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
         title="Breathing", slug="breathing", summary="Slowly.", body="In, out.", is_published=True
     )
     routine = make_routine(slug="gentle", is_published=True)
+    pictured = give_picture(routine.stages.first().positions.get())
     make_safety_content()
     version = publish_safety_version(change_note="First version.", published_by=staff)
     # Pat has read the guidance and answered the questions, so that pat's pages answer 200.
@@ -198,6 +201,7 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
         "guide": {"slug": guide.slug},
         "routine": {"slug": routine.slug},
         "safety_version": {"number": version.number},
+        "picture": {"name": pictured.picture.name.removeprefix("positions/")},
     }
 
 
@@ -237,9 +241,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_fifty_nine_patterns():
+def test_walk_covers_all_sixty_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 59
+    assert len(walked) == 60
 
 
 def test_admin_is_for_staff_only(

@@ -4,6 +4,7 @@ later, the usage log patients write."""
 from mats.models.library import (
     BodyRegion,
     Clothing,
+    Illustration,
     Position,
     RoutineStage,
     RoutineTemplate,
@@ -25,6 +26,7 @@ __all__ = [
     "Contraindication",
     "EvidenceSummary",
     "GuidancePage",
+    "Illustration",
     "Position",
     "RoutineStage",
     "RoutineTemplate",

@@ -1,10 +1,19 @@
 """Positions on the mat and the routine templates built from them."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.templatetags.static import static
 
 from mats.ladder import MAX_MINUTES, MAX_SESSIONS_PER_WEEK, WeekRange, ladder_problems
+from mats.pictures import STORED_LONGEST_SIDE, upload_name
+
+PICTURE_ALT_REQUIRED = (
+    "Describe what the uploaded picture shows, so that people who cannot see it "
+    "know the position too."
+)
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -51,6 +60,60 @@ class Clothing(models.TextChoices):
     BARE = "bare", "Bare skin, if comfortable"
 
 
+class Illustration(models.TextChoices):
+    """The drawings shipped in static/img/positions/<value>.svg. Each label is
+    the drawing's text alternative, word for word its SVG <title>."""
+
+    UPPER_BACK_LYING = (
+        "upper_back_lying",
+        "Lying on the back with knees bent, the mat under the upper back "
+        "and the neck pillow under the neck",
+    )
+    LOW_BACK_LYING = (
+        "low_back_lying",
+        "Lying on the back with knees bent, the mat under the low back",
+    )
+    SITTING = (
+        "sitting",
+        "Sitting upright on a chair, the mat on the seat under the buttocks and thighs",
+    )
+    FEET_STANDING = (
+        "feet_standing",
+        "Standing on the mat and holding a chair back, taking some weight through the hands",
+    )
+    FACE_DOWN = (
+        "face_down",
+        "Lying face down on the mat, head turned to one side and resting on a folded towel",
+    )
+    MORNING_STAND = (
+        "morning_stand",
+        "Standing barefoot on the mat in the morning, one hand on a counter for balance",
+    )
+    NECK_PILLOW = (
+        "neck_pillow",
+        "Lying on the back with legs straight, the spiked neck pillow under the curve of the neck",
+    )
+
+
+# The drawings' own size (their viewBox), for width and height on the page.
+ILLUSTRATION_SIZE = (160, 120)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a page needs to show a position's picture."""
+
+    url: str
+    alt: str
+    width: int
+    height: int
+
+    def fitted(self, box: int) -> tuple[int, int]:
+        """Width and height scaled to fit a ``box`` pixels square, ratio kept."""
+        scale = box / max(self.width, self.height, 1)
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+
+
 class Position(Publishable):
     name = models.CharField(
         max_length=80,
@@ -78,10 +141,46 @@ class Position(Publishable):
         help_text="How long someone new to the mat might start with here.",
     )
     uses_neck_pillow = models.BooleanField("uses the neck pillow", default=False)
+    illustration = models.CharField(
+        "drawing",
+        max_length=30,
+        choices=Illustration.choices,
+        blank=True,
+        help_text="One of the site's own drawings of a position. An uploaded picture "
+        "below is shown instead of it.",
+    )
+    picture = models.ImageField(
+        "uploaded picture",
+        upload_to=upload_name,
+        blank=True,
+        width_field="picture_width",
+        height_field="picture_height",
+        help_text="A PNG, JPEG or WebP photo or drawing, at most 5 MB. It is resized to "
+        "640 pixels on its longest side and saved without its metadata.",
+    )
+    picture_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    picture_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    picture_alt = models.CharField(
+        "what the picture shows",
+        max_length=200,
+        blank=True,
+        help_text="Read aloud to people who cannot see the picture, for example "
+        "“Lying on the back, the mat under the shoulders”. Needed with an uploaded picture.",
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(illustration="")
+                | models.Q(illustration__in=Illustration.values),
+                name="position_illustration_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(picture="") | ~models.Q(picture_alt=""),
+                name="position_picture_has_alt_text",
+                violation_error_message=PICTURE_ALT_REQUIRED,
+            ),
             models.CheckConstraint(
                 condition=models.Q(body_region__in=BodyRegion.values),
                 name="position_body_region_valid",
@@ -96,6 +195,31 @@ class Position(Publishable):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.picture and not self.picture_alt.strip():
+            raise ValidationError({"picture_alt": PICTURE_ALT_REQUIRED})
+
+    @property
+    def shown_picture(self) -> Picture | None:
+        """The uploaded picture, else the chosen drawing, else nothing."""
+        if self.picture:
+            return Picture(
+                url=self.picture.url,
+                alt=self.picture_alt,
+                width=self.picture_width or STORED_LONGEST_SIDE,
+                height=self.picture_height or STORED_LONGEST_SIDE,
+            )
+        if self.illustration in Illustration.values:
+            width, height = ILLUSTRATION_SIZE
+            return Picture(
+                url=static(f"img/positions/{self.illustration}.svg"),
+                alt=Illustration(self.illustration).label,
+                width=width,
+                height=height,
+            )
+        return None
 
 
 class RoutineTemplate(Publishable):

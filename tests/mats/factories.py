@@ -91,3 +91,27 @@ def make_safety_content() -> dict:
             code="intro", title="Part of your care", body="The mat goes **with** needling."
         ),
     }
+
+
+def image_bytes(image_format: str = "PNG", size: tuple[int, int] = (400, 300), **save) -> bytes:
+    """A small picture made with Pillow, in ``image_format``."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", size, (40, 140, 100)).save(out, image_format, **save)
+    return out.getvalue()
+
+
+def give_picture(position: Position, alt: str = "A person lying on the mat.") -> Position:
+    """Store a checked, re-encoded picture for ``position`` as the admin would."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mats.pictures import prepare_upload
+
+    upload = SimpleUploadedFile("photo.png", image_bytes(), content_type="image/png")
+    position.picture_alt = alt
+    position.picture.save("photo.webp", prepare_upload(upload), save=False)
+    position.save()
+    return position

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from mats.models import EvidenceSummary, GuidancePage
 from mats.services import publish_safety_version
-from tests.mats.factories import make_position, make_routine, make_safety_content
+from tests.mats.factories import give_picture, make_position, make_routine, make_safety_content
 
 
 def test_library_lists_guides_and_the_safety_version(pat_client, staff):
@@ -135,3 +135,22 @@ def test_an_earlier_version_is_shown_exactly_as_published(alice_client, staff):
     assert "trying to conceive" not in old
     assert "trying to conceive" in alice_client.get(reverse("safety")).content.decode()
     assert alice_client.get(reverse("safety-version", args=[9])).status_code == 404
+
+
+def test_positions_page_shows_each_positions_picture(pat_client):
+    make_position("Low back, lying", illustration="low_back_lying")
+    give_picture(make_position("Sitting", body_region="hips_legs"), alt="Sitting on a chair.")
+    make_position("Words only", body_region="feet")
+    html = pat_client.get(reverse("position-list")).content.decode()
+    assert html.count('class="position-picture position-picture-large"') == 2
+    assert 'src="/static/img/positions/low_back_lying.svg"' in html
+    assert 'alt="Sitting on a chair."' in html
+    assert 'src="/media/positions/' in html
+
+
+def test_routine_page_shows_its_positions_pictures(alice_client):
+    position = make_position("Low back, lying", illustration="face_down")
+    make_routine("gentle", positions=[position])
+    html = alice_client.get(reverse("routine-detail", args=["gentle"])).content.decode()
+    assert 'src="/static/img/positions/face_down.svg"' in html
+    assert "<figcaption>Low back, lying</figcaption>" in html
