@@ -179,6 +179,10 @@ PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
     "review, long history": _practitioner("/patients/{pk}/review/"),
     "pre-visit summary": _practitioner("/patients/{pk}/summary/"),
     "email page": _practitioner("/account/notifications/"),
+    "practitioner's safety page": _practitioner("/safety/", _ready),
+    "practitioner's library, a routine": _practitioner(
+        "/library/routines/standard-three-stage/", _ready
+    ),
     "practitioner's password change": _practitioner("/account/password/"),
     "clinic admin, patient list": _clinic_admin("/patients/"),
     "clinic admin, review": _clinic_admin("/patients/{pk}/review/"),
