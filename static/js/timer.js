@@ -191,7 +191,8 @@
     }
   });
 
-  root.hidden = false;
+  // The section already holds its place (app.css): showing it moves nothing.
+  root.classList.add("ready");
   remainingEl.textContent = format(durationMs);
   if (startedAt !== null) {
     // A reload while the timer ran: carry on from the same start.

@@ -13,6 +13,7 @@ from tests.factories import make_plan, screen
 from tests.mats.factories import make_routine, make_safety_content
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
 
 # Records wake-lock requests: headless Chromium has no screen to keep awake.
 FAKE_WAKE_LOCK = """
@@ -94,3 +95,39 @@ def test_stopping_early_offers_the_minutes_done(page, site, log_in_as, pat, plan
     page.get_by_role("button", name="Stop early").click()
     expect(page.get_by_label("Minutes you did")).to_have_value("3")
     expect(page.get_by_role("button", name="Start")).to_be_visible()
+
+
+# The sum of the page's layout shifts so far (Lighthouse's cumulative layout
+# shift for a page nobody has touched yet), read once the timer has shown.
+LAYOUT_SHIFT = """
+() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) {
+      if (!entry.hadRecentInput) total += entry.value;
+    }
+  }).observe({type: "layout-shift", buffered: true});
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(total), 300)));
+})
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_nothing_moves_when_the_timer_appears(page, site, log_in_as, pat, plan, viewport):
+    page.set_viewport_size(viewport)
+    log_in_as(page, pat.user)
+    page.goto(f"{site}/home/timer/")
+    # The script has run: the clock shows and the start button is there.
+    expect(page.get_by_role("button", name="Start")).to_be_visible()
+    expect(page.get_by_role("timer")).to_have_text("5:00")
+    shift = page.evaluate(LAYOUT_SHIFT)
+    assert shift < 0.05, f"cumulative layout shift {shift:.3f} at {viewport}"
+
+
+@pytest.mark.browser
+def test_without_javascript_the_timer_takes_no_room(phone_without_js, site, log_in_as, pat, plan):
+    log_in_as(phone_without_js, pat.user)
+    phone_without_js.goto(f"{site}/home/timer/")
+    expect(phone_without_js.locator("#guided-timer")).to_be_hidden()
+    assert phone_without_js.locator("#guided-timer").bounding_box() is None
