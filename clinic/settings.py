@@ -54,6 +54,10 @@ MIDDLEWARE = [
     "clinic.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are sent gzipped (static files come pre-compressed from WhiteNoise,
+    # above). Django pads each compressed answer with random bytes ("Heal the
+    # Breach"), which defeats BREACH-style guessing of secrets in the page.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

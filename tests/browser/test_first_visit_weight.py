@@ -5,8 +5,7 @@ anything.
 Production compresses as follows: WhiteNoise serves each static file as the
 Brotli copy collectstatic made (the `brotli` package is installed), so a
 static file counts at Brotli's best quality. Django sends the HTML itself,
-and it counts as sent: its Content-Length (uncompressed today, since
-clinic/settings.py has no GZipMiddleware; compressed if one is added).
+and it counts as sent: its Content-Length, gzipped by GZipMiddleware.
 Whatever the page loads counts, pictures included.
 """
 
@@ -31,12 +30,6 @@ def _as_sent(response) -> int:
     return int(response.header_value("content-length") or len(response.body()))
 
 
-# Measured 2 December 2026: 34,268 B (HTML 6,407 as sent, Pico 10,093, app.css
-# 2,613, htmx 14,996, favicon 159). With django.middleware.gzip.GZipMiddleware
-# the HTML is 1,964 B and the total 29,825 B, within the budget: the lead's
-# decision (see the report of issue 14). Strict, so the day it fits this
-# marker must go and the budget is enforced.
-@pytest.mark.xfail(strict=True, reason="34.3 KB today: the HTML goes uncompressed")
 @pytest.mark.browser
 def test_todays_first_visit_weighs_at_most_30_kb_from_this_site_alone(
     browser, site, log_in_as, pat, staff
