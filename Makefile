@@ -78,5 +78,13 @@ BENCH_OPTIONS ?=
 bench-reminders: install ## 10,000 patients due in the same minute, two workers, a local SMTP sink (DATABASE_URL on PostgreSQL): time to the last reminder, duplicates, misses
 	DEBUG=1 $(UV) run --no-sync python manage.py reminder_bench $(BENCH_OPTIONS)
 
+# Lighthouse itself (pinned, from npm) goes into var/lighthouse on first use.
+# LIGHTHOUSE_OPTIONS adds any of `manage.py lighthouse_check --help`'s options,
+# e.g. LIGHTHOUSE_OPTIONS="--pages Today Timer --keep-reports var/lighthouse/reports".
+.PHONY: lighthouse
+LIGHTHOUSE_OPTIONS ?=
+lighthouse: install ## Lighthouse on the patient's pages under production settings (a scratch database, DEBUG off, compressed static): accessibility, best practices, performance, installable; fails under 100 or if not installable
+	DEBUG=1 $(UV) run --no-sync python manage.py lighthouse_check $(LIGHTHOUSE_OPTIONS)
+
 clean:
 	rm -rf var/db.sqlite3* var/staticfiles

@@ -151,6 +151,12 @@ ACCESS: dict[str, Row] = {
     # For load balancers: open to all, read-only. The world has a live worker.
     "healthz": Row(get=everyone(200), post=everyone(405)),
     "readyz": Row(get=everyone(200), post=everyone(405)),
+    # What installs the site as an app: the browser fetches these without
+    # signing in, and none holds anything about anyone.
+    "manifest": Row(get=everyone(200), post=everyone(405)),
+    "service-worker": Row(get=everyone(200), post=everyone(405)),
+    "favicon": Row(get=everyone(200), post=everyone(405)),
+    "offline": Row(get=everyone(200), post=everyone(405)),
 }
 
 
@@ -241,9 +247,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_sixty_patterns():
+def test_walk_covers_all_sixty_four_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 60
+    assert len(walked) == 64
 
 
 def test_admin_is_for_staff_only(
