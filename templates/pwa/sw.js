@@ -19,7 +19,7 @@ self.addEventListener("install", function (event) {
     caches.open(CACHE).then(function (cache) {
       return cache.addAll(
         PRECACHE.map(function (url) {
-          return new Request(url, { credentials: "omit", cache: "reload" });
+          return new Request(url, { credentials: "omit" });
         })
       );
     }).then(function () {
