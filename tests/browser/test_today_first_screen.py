@@ -181,10 +181,15 @@ def test_the_header_is_short_and_every_link_a_44px_target_on_a_phone(page, site,
     assert outline == "solid"
 
 
-def test_the_phone_layout_passes_axes_contrast_and_target_checks(page, site, log_in_as, plan):
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_phone_layout_passes_axes_contrast_and_target_checks(
+    page, site, log_in_as, plan, theme
+):
     page.set_viewport_size(PHONE)
+    page.emulate_media(color_scheme=theme)
     log_in_as(page, plan.patient.user)
     page.goto(at(site, "patient-home"))
+    page.get_by_text("How to get on and off the mat, and how to breathe").click()
     results = Axe().run(
         page,
         options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag22aa"]}},
