@@ -7,7 +7,7 @@ about the plan, and each day of the calendar. Templates only show it.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time
 from uuid import uuid4
 
 from django.db.models import F
@@ -164,12 +164,31 @@ REST_DAY = "rest_day"
 FINISHED = "finished"
 
 
+# Why a plan is paused, as the patient is told: after their own report of a
+# sign that stops the mat (REPORT), because a safety answer needs the
+# practitioner's go-ahead (SAFETY_ANSWER), or by the practitioner's choice
+# (BY_PRACTITIONER).
+REPORT = "report"
+SAFETY_ANSWER = "safety_answer"
+BY_PRACTITIONER = "by_practitioner"
+
+
+@dataclass(frozen=True)
+class Pause:
+    reason: str
+    since: date | None
+    report: SideEffectReport | None  # the patient's report of a stopping sign, since the pause
+    rules: tuple[StopRuleEntry, ...]  # its stopping signs, as published when reported
+
+
 @dataclass(frozen=True)
 class Home:
     practitioner: User
+    clinic_name: str
     plan: Plan | None
     state: str
     plan_paused: bool  # said above a session that stays on a paused plan
+    pause: Pause | None  # why, whenever the plan is paused
     card: Card | None
     upcoming: tuple[PlannedSession, ...]  # the next few sessions of an active plan
     feedback: Feedback | None  # the practitioner's latest message
@@ -216,17 +235,42 @@ def home(patient: Patient) -> Home:
     if plan is not None and plan.status == PlanStatus.ACTIVE:
         upcoming = tuple(plan.sessions.filter(date__gt=today)[:3])
     state = _home_state(outcome.verdict, plan, session, today, upcoming)
+    paused = plan is not None and plan.status == PlanStatus.PAUSED
     return Home(
         practitioner=patient.primary_practitioner.user,
+        clinic_name=patient.clinic.name,
         plan=plan,
         state=state,
-        plan_paused=plan is not None and plan.status == PlanStatus.PAUSED,
+        plan_paused=paused,
+        pause=_pause(patient, plan, outcome.verdict) if paused else None,
         card=card(patient, session, today=today) if state == SESSION else None,
         upcoming=upcoming,
         feedback=patient.feedback.select_related("author").first(),
         note_for_patient=plan.note_for_patient if plan and state != BLOCKED else "",
         offer_reminders=state == SESSION and not _offer_answered(patient),
     )
+
+
+def _pause(patient: Patient, plan: Plan, verdict: gate.Verdict) -> Pause:
+    """Why the plan is paused. The plan keeps only the day and the
+    practitioner's own words; the patient's side of it is their latest report
+    of a sign that stops the mat, made on or after the day of the pause (the
+    report that paused it, or one sent since, which is theirs to talk
+    through either way). One query."""
+    if verdict is gate.Verdict.NEEDS_CLEARANCE:
+        return Pause(SAFETY_ANSWER, plan.paused_on, None, ())
+    report = None
+    if plan.paused_on is not None:
+        from_day = datetime.combine(plan.paused_on, time.min, tzinfo=patient.zone)
+        report = (
+            plan.side_effect_reports.filter(pauses_plan=True, reported_at__gte=from_day)
+            .order_by("-reported_at", "-pk")
+            .first()
+        )
+    if report is None:
+        return Pause(BY_PRACTITIONER, plan.paused_on, None, ())
+    rules = tuple(rule for rule in stop_rules_for_report(report) if rule.pauses_plan)
+    return Pause(REPORT, plan.paused_on, report, rules)
 
 
 def _offer_answered(patient: Patient) -> bool:

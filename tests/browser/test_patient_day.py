@@ -62,6 +62,8 @@ def test_a_new_patient_gets_from_the_invitation_to_a_logged_session(
     expect(page.get_by_text("Thank you. Your plan is ready.")).to_be_visible()
     expect(page.get_by_role("heading", name="Today's session")).to_be_visible()
     expect(page.get_by_text("Slow breaths; get up slowly.")).to_be_visible()
+    # How to do it is one tap away, below the tick-off.
+    page.get_by_text("How to get on and off the mat, and how to breathe").click()
     expect(page.get_by_text("about five breaths a minute")).to_be_visible()
 
     # One tap swaps the card in place: no page load.
