@@ -66,7 +66,7 @@ def deletion_request(request):
     """GET explains what happens and shows the button; POST records the
     request and goes back to Settings."""
     patient = own_patient_record(request)
-    form = DeletionRequestForm(request.POST or None)
+    form = DeletionRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             request_deletion(patient, message=form.cleaned_data["message"], actor=Actor.of(request))
