@@ -31,10 +31,11 @@ from clinic.patients.services import (
 DELETION_PAGE = "patients/deletion_request.html"
 
 
-def _download(request, text: str, *, extension: str, content_type: str) -> HttpResponse:
+def _download(request, write, *, extension: str, content_type: str) -> HttpResponse:
+    """``write(data)`` gives the file's text; the answer is a dated attachment."""
     patient = own_patient_record(request)
     data = own_data(patient, timezone.now())
-    body = text(data)
+    body = write(data)
     response = HttpResponse(
         body,
         content_type=content_type,

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -46,6 +47,11 @@ def _downloads_both(page) -> None:
     assert name.startswith("my-mat-data-") and name.endswith(".json")
     document = json.loads(text)
     assert document["feedback"][0]["message"] == "PAT feedback"
+
+
+def _no_accessibility_violations(page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def _fits(page, width: int) -> None:
@@ -88,9 +94,11 @@ def test_downloads_a_request_and_its_withdrawal_on_a_laptop_with_javascript(
     page.set_viewport_size(LAPTOP)
     log_in_as(page, pat.user)
     page.goto(at(site, "patient-settings"))
+    _no_accessibility_violations(page)
     _downloads_both(page)
 
     page.get_by_role("link", name="Ask your clinic to delete your account").click()
+    _no_accessibility_violations(page)
     page.get_by_role("button", name="Send my request to the clinic").click()
     expect(page.get_by_text("Your request is sent.")).to_be_visible()
     assert DeletionRequest.objects.get().is_open
@@ -110,6 +118,7 @@ def test_the_practitioner_marks_the_request_handled(page, site, log_in_as, pat, 
     notice = page.locator("#deletion-request")
     expect(notice.get_by_role("heading", name="Asked to delete their account")).to_be_visible()
     expect(notice.get_by_text("Moving abroad.")).to_be_visible()
+    _no_accessibility_violations(page)
     notice.get_by_role("button", name="Mark as handled").click()
     expect(page.get_by_text("Marked as handled.")).to_be_visible()
     expect(page.locator("#deletion-request")).to_have_count(0)

@@ -21,9 +21,17 @@ from tests.factories import make_plan, screen
 
 
 def plant_history(
-    patient: Patient, routine, safety, *, mark: str, days_ago: int = 8, ticks=3, ask=True
+    patient: Patient,
+    routine,
+    safety,
+    *,
+    mark: str,
+    days_ago: int = 8,
+    days: int = 28,
+    ticks=3,
+    ask=True,
 ):
-    """A plan begun ``days_ago`` days ago with ``ticks`` sessions ticked off,
+    """A plan of ``days`` days begun ``days_ago`` days ago with ``ticks`` sessions ticked off,
     and one of every other kind of record, each text starting with ``mark``
     (a request to delete the account only if ``ask``)."""
     practitioner = Actor(user=patient.primary_practitioner.user, path="/planted/")
@@ -35,6 +43,7 @@ def plant_history(
         patient,
         routine,
         start=start,
+        days=days,
         today=start,
         clearances={"pregnancy": f"{mark} clearance reason"},
     )

@@ -38,7 +38,7 @@ def test_settings_links_to_a_page_that_explains_what_happens(pat_client, pat):
     page = pat_client.get(ASK)
     assert page.status_code == 200
     text = page.text
-    assert "Alice Practitioner at Clinic A gets an email" in text
+    assert "Your clinic, Clinic A, gets an email" in text
     assert "The clinic deletes your account; the site does not do it by itself." in text
     assert "for as long as the law requires" in text
     assert "The clinic will tell you what they have done." in text

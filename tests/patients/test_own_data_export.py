@@ -287,15 +287,24 @@ def _queries(client, url) -> int:
 def test_the_number_of_queries_does_not_grow_with_the_history(
     pat_client, pat, quinn, routine, safety, url
 ):
-    plant_history(pat, routine, safety, mark="PAT", days_ago=3, ticks=1)
+    plant_history(pat, routine, safety, mark="PAT", days_ago=3, days=7, ticks=1)
+    assert pat.planned_sessions.count() <= 4
     small = _queries(pat_client, url)
     # Quinn's history as well as a much longer one of Pat's (the plan before,
-    # ended by the new one): three times the sessions, logs and audit rows.
+    # ended by the new one): ten times the sessions, and more logs and audit rows.
     for patient in (pat, quinn):
         plant_history(
-            patient, routine, safety, mark="MORE", days_ago=20, ticks=9, ask=patient == quinn
+            patient,
+            routine,
+            safety,
+            mark="MORE",
+            days_ago=20,
+            days=84,
+            ticks=9,
+            ask=patient == quinn,
         )
     assert Patient.objects.get(pk=pat.pk).plans.count() == 2
+    assert pat.planned_sessions.count() >= 30
     large = _queries(pat_client, url)
     assert large == small
     assert small <= 25
