@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import AuditEvent, Clinic, Invitation, Membership, Patient, User
+from accounts.models import (
+    AuditEvent,
+    Clinic,
+    DeletionRequest,
+    Invitation,
+    Membership,
+    Patient,
+    User,
+)
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -105,3 +113,13 @@ class AuditEventAdmin(RecordAdmin):
     list_display = ("at", "actor", "clinic", "action", "object_type", "object_id")
     list_filter = ("action", "object_type", "clinic")
     date_hierarchy = "at"
+
+
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(RecordAdmin):
+    """Dates only: the patient's message is for their practitioner, on the patient's page."""
+
+    list_display = ("pk", "patient", "requested_at", "withdrawn_at", "handled_at")
+    list_filter = ("patient__clinic",)
+    date_hierarchy = "requested_at"
+    fields = ("patient", "requested_at", "withdrawn_at", "handled_at", "handled_by")

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.text import validate_storable_text
+
 
 def normalise_email(email: str) -> str:
     """One spelling per address: sign-in and uniqueness ignore letter case."""
@@ -288,3 +290,53 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} #{self.object_id}"
+
+
+DELETION_MESSAGE_MAX_LENGTH = 500
+
+
+class DeletionRequest(models.Model):
+    """A patient asked their clinic to delete their account.
+
+    The site never deletes anything by itself: the clinic decides (it may
+    have to keep clinical records for as long as the law requires) and marks
+    the request handled. A patient may withdraw a request while it is open.
+    At most one request per patient is open at a time.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="deletion_requests")
+    requested_at = models.DateTimeField(default=timezone.now)
+    message = models.CharField(
+        max_length=DELETION_MESSAGE_MAX_LENGTH, blank=True, validators=[validate_storable_text]
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(withdrawn_at__isnull=True, handled_at__isnull=True),
+                name="deletion_request_one_open_per_patient",
+                violation_error_message="This patient already has an open deletion request.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | models.Q(handled_at__isnull=True),
+                name="deletion_request_withdrawn_or_handled_not_both",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(handled_by__isnull=True) | models.Q(handled_at__isnull=False),
+                name="deletion_request_handled_by_has_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deletion request {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.withdrawn_at is None and self.handled_at is None

@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.clock import patient_today
 from accounts.models import Invitation, Patient
+from clinic.patients.services import request_deletion
 from clinic.usage.services import check_off, report_side_effect
 from mats.models import SafetySection
 from mats.services import acknowledge_safety_version, publish_safety_version
@@ -96,6 +97,7 @@ def _patient_pages(world):
         reverse("side-effect-report"): 2,
         reverse("safety-questions"): 2,
         reverse("password_change"): 2,
+        reverse("deletion-request"): 2,  # send the request, sign out
     }
 
 
@@ -149,6 +151,15 @@ def test_the_ticked_off_card_puts_a_token_in_its_forms(pat_client, world):
 
 def _edit_the_safety_guidance() -> None:
     SafetySection.objects.filter(code="intro").update(body="The mat goes **with** your care.")
+
+
+def test_an_open_deletion_request_puts_a_token_in_its_forms(pat_client, alice_client, world, pat):
+    request_deletion(pat)
+    # Withdraw it (Settings); mark it handled (the patient's page).
+    assert_every_post_form_has_its_token(pat_client, {reverse("patient-settings"): 4})
+    assert_every_post_form_has_its_token(
+        alice_client, {reverse("patient-detail", args=[pat.pk]): 2}
+    )
 
 
 def test_the_safety_guidance_puts_a_token_in_its_form(pat_client, world, staff):

@@ -63,6 +63,17 @@ ACCESS: dict[str, Row] = {
     "patient-invite": Row(
         get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="patient"
     ),
+    # Marking a patient's request to delete their account handled; with none
+    # open, a message says so and the page comes back.
+    "deletion-handled": Row(
+        get=signed_in(405), post={**CLINIC_A_OBJECT, "alice": 302}, kwargs="patient"
+    ),
+    # The patient's own data: two downloads, and asking the clinic to delete the
+    # account (an empty POST asks without a message) or taking that back.
+    "own-data-json": Row(get=PATIENT_ONLY, post=signed_in(405)),
+    "own-data-csv": Row(get=PATIENT_ONLY, post=signed_in(405)),
+    "deletion-request": Row(get=PATIENT_ONLY, post={**PATIENT_ONLY, "pat": 302}),
+    "deletion-withdraw": Row(get=signed_in(405), post={**PATIENT_ONLY, "pat": 302}),
     "login": Row(get={**everyone(302), "visitor": 200}, post={**everyone(302), "visitor": 200}),
     "logout": Row(get=signed_in(405), post=everyone(LOGIN)),
     "password_change": Row(get=signed_in(200), post=signed_in(200)),
@@ -247,9 +258,9 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_sixty_four_patterns():
+def test_walk_covers_all_sixty_nine_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 64
+    assert len(walked) == 69
 
 
 def test_admin_is_for_staff_only(

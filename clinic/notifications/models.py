@@ -39,6 +39,7 @@ class Purpose(models.TextChoices):
     REMINDER = "reminder", "Session reminder"
     NUDGE = "nudge", "Missed-session nudge"
     DIGEST = "digest", "Practitioner's daily digest"
+    DELETION_REQUEST = "deletion_request", "Account deletion request"
     OTHER = "other", "Other"
 
 

@@ -1,8 +1,10 @@
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models.functions import Lower
 
 from accounts.forms import PlainLabelsMixin
-from accounts.models import Membership, Patient, normalise_email
+from accounts.models import DELETION_MESSAGE_MAX_LENGTH, Membership, Patient, normalise_email
+from accounts.text import displayable, validate_storable_text
 from clinic.patients.messages import SENTENCES
 from clinic.plans.models import PlanStatus
 
@@ -92,3 +94,43 @@ class AddPatientForm(PlainLabelsMixin, forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError(SENTENCES["patients.email_taken"])
         return email
+
+
+class _StorableText(forms.CharField):
+    """Free text that refuses what cannot be saved and can always be shown again."""
+
+    def prepare_value(self, value):
+        return displayable(value) if isinstance(value, str) else value
+
+
+def _message_field() -> forms.CharField:
+    field = _StorableText(
+        label="A message for your clinic (optional)",
+        required=False,
+        max_length=DELETION_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            f"Up to {DELETION_MESSAGE_MAX_LENGTH} characters. Only your clinic sees it, "
+            "on your page; it is never put in an email."
+        ),
+        error_messages={
+            "max_length": SENTENCES["patients.deletion_message_too_long"].format(
+                limit=DELETION_MESSAGE_MAX_LENGTH
+            )
+            + " It has %(show_value)d."
+        },
+    )
+    # Django's own NUL check has a terse message; ours says what to do.
+    field.validators = [
+        validator
+        for validator in field.validators
+        if not isinstance(validator, ProhibitNullCharactersValidator)
+    ] + [validate_storable_text]
+    return field
+
+
+class DeletionRequestForm(PlainLabelsMixin, forms.Form):
+    """The patient's optional words with a request to delete their account.
+    Never saved itself: ``clinic.patients.services.request_deletion`` records it."""
+
+    message = _message_field()

@@ -1,8 +1,8 @@
 """What the practitioner's patient list and patient page show, each from one
 call: ``patient_list_page`` (search, filters, flagged patients first,
 pagination, in a fixed number of queries) and ``patient_page`` (visits,
-plans, the screening history, what needs attention, the account and the
-safety guidance read)."""
+plans, the screening history, what needs attention, the account, the
+safety guidance read and an open request to delete the account)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef
 from django.utils import timezone
 
-from accounts.models import Clinic, Invitation, Membership, Patient
+from accounts.models import Clinic, DeletionRequest, Invitation, Membership, Patient
 from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
 from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
 from clinic.reminders.queries import ReminderLine, reminder_line
@@ -182,6 +182,7 @@ class PatientPage:
     safety_read: SafetyAcknowledgement | None  # of the highest version they read
     safety_read_state: str
     reminders: ReminderLine
+    deletion_request: DeletionRequest | None  # the patient's open request, if any
 
     @property
     def latest_screening(self) -> ScreeningRow | None:
@@ -204,6 +205,9 @@ def patient_page(patient: Patient, now: datetime) -> PatientPage:
         safety_read=read,
         safety_read_state=safety_read(read.version.number if read else None, current),
         reminders=reminder_line(patient),
+        deletion_request=DeletionRequest.objects.filter(
+            patient=patient, withdrawn_at__isnull=True, handled_at__isnull=True
+        ).first(),
     )
 
 

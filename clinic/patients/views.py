@@ -1,5 +1,7 @@
 """Where each person starts, and the practitioner's patients: the list, adding
-and inviting a patient, the patient's page.
+and inviting a patient, the patient's page and marking their request to
+delete their account handled. (The patient's own data, from Settings, is in
+``own_data_views``.)
 
 Each view starts with its access helper (``clinic_membership`` or
 ``clinic_patient``): another clinic's patient is 404, the wrong role 403.
@@ -19,7 +21,12 @@ from accounts.audit import Actor
 from accounts.errors import sentence
 from clinic.patients.forms import AddPatientForm, PatientSearchForm
 from clinic.patients.queries import patient_list_page, patient_page
-from clinic.patients.services import PatientRefused, add_patient, invite_patient
+from clinic.patients.services import (
+    PatientRefused,
+    add_patient,
+    invite_patient,
+    mark_deletion_handled,
+)
 
 
 @require_GET
@@ -103,4 +110,21 @@ def patient_invite(request, pk: int):
         messages.info(request, sentence(error))
     else:
         messages.success(request, f"A new invitation is on its way to {patient.email}.")
+    return redirect("patient-detail", patient.pk)
+
+
+@require_POST
+def deletion_handled(request, pk: int):
+    """The clinic has dealt with the patient's request to delete their account.
+    Deleting (or keeping what the law requires) is done by the clinic, not here."""
+    patient = clinic_patient(request, pk)
+    try:
+        mark_deletion_handled(patient, actor=Actor.of(request))
+    except PatientRefused as error:
+        messages.info(request, sentence(error))
+    else:
+        messages.success(
+            request,
+            f"Marked as handled. Please make sure {patient.full_name} knows what the clinic did.",
+        )
     return redirect("patient-detail", patient.pk)

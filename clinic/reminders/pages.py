@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from accounts.models import Membership, Patient
+from accounts.models import DeletionRequest, Membership, Patient
 from clinic.notifications.models import ReminderSettings
 from clinic.notifications.preferences import practitioner_notifications
 from clinic.reminders import feed
@@ -45,6 +45,9 @@ class SettingsPage:
     zone: str  # the zone the patient's days (and reminders) follow
     now: datetime  # in that zone
     feed: feed.FeedSection
+    # The patient's latest request that the clinic delete their account: open
+    # (they may withdraw it), handled (the clinic dealt with it), or None.
+    deletion_request: DeletionRequest | None
 
 
 def settings_page(
@@ -61,6 +64,9 @@ def settings_page(
         zone=patient.zone.key,
         now=timezone.localtime(timezone=patient.zone),
         feed=feed.section(patient),
+        deletion_request=DeletionRequest.objects.filter(
+            patient=patient, withdrawn_at__isnull=True
+        ).first(),
     )
 
 
