@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from mats.models.library import Illustration, Position
 from mats.services import acknowledge_safety_version, publish_safety_version
 from tests.factories import make_plan, screen
 from tests.mats.factories import make_routine, make_safety_content
@@ -50,7 +51,10 @@ def test_todays_first_visit_weighs_at_most_30_kb_from_this_site_alone(
         pat, publish_safety_version(change_note="First.", published_by=staff)
     )
     screen(pat)
-    make_plan(pat, make_routine())
+    routine = make_routine()
+    # Today's card shows the position's drawing: it counts too.
+    Position.objects.update(illustration=Illustration.UPPER_BACK_LYING)
+    make_plan(pat, routine)
 
     context = browser.new_context(viewport=PHONE)  # a fresh one: nothing cached
     page = context.new_page()
