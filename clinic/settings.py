@@ -262,7 +262,14 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded pictures. MEDIA_STORAGE_BACKEND names another of Django's
+    # storage classes (e.g. django-storages' S3Storage, installed and set up
+    # with its own settings) for a deployment that keeps them elsewhere.
+    "default": {
+        "BACKEND": env_str(
+            "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -21,6 +21,7 @@ OWN_VARIABLES = {
     "DEBUG",
     "MEDIA_URL",
     "MEDIA_ROOT",
+    "MEDIA_STORAGE_BACKEND",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
@@ -136,6 +137,17 @@ def test_pictures_on_this_site_add_no_host_to_the_csp():
     result = load_settings(code, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["/media/", str(ROOT / "var" / "media"), "'self'", "data:"]
+
+
+def test_pictures_go_to_the_storage_backend_the_deployment_names():
+    code = "import clinic.settings as s; print(s.STORAGES['default']['BACKEND'])"
+    default = load_settings(code, **PRODUCTION)
+    assert default.stdout.split() == ["django.core.files.storage.FileSystemStorage"]
+    other = load_settings(
+        code, **PRODUCTION, MEDIA_STORAGE_BACKEND="django.core.files.storage.InMemoryStorage"
+    )
+    assert other.returncode == 0, other.stderr
+    assert other.stdout.split() == ["django.core.files.storage.InMemoryStorage"]
 
 
 def test_media_url_without_a_slash_stops_start_up():
