@@ -26,8 +26,11 @@ WORKER_OPTIONS ?=
 worker: ## The task worker with the settings in the environment (see README "Deploying")
 	$(UV) run python manage.py worker $(WORKER_OPTIONS)
 
-test: install ## The whole suite with branch coverage, failing under 90 % (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
-	$(UV) run coverage run -m pytest
+# TEST_PROCESSES shares the test files between that many processes
+# (pytest-xdist; each has its own test database), coverage gathered from all.
+TEST_PROCESSES ?= 2
+test: install ## The whole suite with branch coverage, failing under 90 % (PostgreSQL when DATABASE_URL is set, SQLite otherwise), in TEST_PROCESSES processes (2)
+	$(UV) run pytest --numprocesses $(TEST_PROCESSES) --dist loadfile --cov --cov-report=
 	$(UV) run coverage report
 
 # `make serve` installs production's packages only: this leaves out the dev

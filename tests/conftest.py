@@ -27,6 +27,26 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
+# Files that take a minute or more on their own (real worker processes,
+# gunicorn, pg_dump, a wait for the next whole minute). `make test` shares the
+# files between two processes in the order collected, so these go first
+# rather than leave one process working alone at the end.
+SLOW_FILES_FIRST = (
+    "tests/test_reminder_bench.py",
+    "tests/test_serving.py",
+    "tests/test_backup.py",
+    "tests/background/test_worker_processes.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return SLOW_FILES_FIRST.index(path) if path in SLOW_FILES_FIRST else len(SLOW_FILES_FIRST)
+
+    items.sort(key=rank)  # stable: every other test keeps its place
+
+
 def pytest_configure(config):
     # The PostgreSQL-only tests skip on SQLite; on PostgreSQL nothing may skip.
     if connection.vendor == "postgresql":

@@ -122,5 +122,7 @@
   });
 
   root.hidden = false;
+  // The timer's styles keep it invisible until its script is ready (app.css).
+  root.classList.add("ready");
   showChosen();
 })();

@@ -5,7 +5,7 @@ upload, else the drawing, else nothing."""
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +15,7 @@ from django.urls import reverse
 from PIL import Image
 
 from mats.models import Illustration, Position
-from mats.permissions import CONTENT_EDITORS_GROUP
+from mats.permissions import sync_content_editors
 from mats.pictures import MAX_UPLOAD_BYTES, prepare_upload
 from tests.conftest import make_user
 from tests.mats.factories import give_picture, image_bytes, make_position
@@ -28,7 +28,7 @@ SVG = (
 @pytest.fixture
 def editor(db):
     user = make_user("editor@clinic.example", "Eda Editor", is_staff=True)
-    user.groups.add(Group.objects.get(name=CONTENT_EDITORS_GROUP))
+    user.groups.add(sync_content_editors(Group, Permission))
     return user
 
 
