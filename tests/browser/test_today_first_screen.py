@@ -1,9 +1,10 @@
 """The Today page on a phone (usage/patient_home.html, the session card):
-the position, the minutes and the tick-off sit in the first 390 x 844
-screen without scrolling, with and without JavaScript, for today's session
-and a missed day's; how to do it is one tap away; the site's header stays
-short with every link a 44 px target; a tick-off in flight shows it is busy
-and takes one tap only; and the page still works on a laptop."""
+the position's drawing, the position, the minutes and the tick-off sit in
+the first 390 x 844 screen without scrolling, with and without JavaScript,
+for today's session and a missed day's; how to do it is one tap away; the
+site's header stays short with every link a 44 px target; a tick-off in
+flight shows it is busy and takes one tap only; and the page still works on
+a laptop."""
 
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 from accounts.clock import patient_today
 from clinic.usage.models import SessionLog
+from mats.models.library import Illustration
 from mats.services import acknowledge_safety_version
 from tests.factories import make_plan, screen
 from tests.mats.factories import make_position, make_routine
@@ -30,23 +32,6 @@ LONG_HOW_TO = " ".join(
 )
 TICK_OFF = "Done: tick off today's session"
 
-# The picture of the position: another part of the site draws it through
-# mats/includes/position_picture.html. Until it does, the tests put a
-# stand-in of the same fixed size beside the facts, so the button is measured
-# with the picture there either way.
-STAND_IN_PICTURE = """() => {
-  const summary = document.querySelector(".session-summary");
-  if (!summary || summary.querySelector(".position-picture")) return false;
-  const picture = document.createElement("img");
-  picture.width = 72;
-  picture.height = 72;
-  picture.alt = "";
-  picture.className = "position-picture position-picture-small";
-  summary.prepend(picture);
-  return true;
-}"""
-
-
 @pytest.fixture
 def patient(pat, safety):
     acknowledge_safety_version(pat, safety)
@@ -61,6 +46,7 @@ def position():
         LONG_NAME,
         getting_on=LONG_HOW_TO,
         getting_off="Roll onto your side, then push yourself up with your arms.",
+        illustration=Illustration.NECK_PILLOW,
     )
 
 
@@ -79,10 +65,10 @@ def at(site: str, name: str, *args) -> str:
 def assert_in_first_screen(page, button_name: str) -> None:
     """The position, the minutes and the button lie wholly inside the first
     screen, the page not scrolled, with the picture beside the facts."""
-    page.evaluate(STAND_IN_PICTURE)
     assert page.evaluate("window.scrollY") == 0
     height = page.viewport_size["height"]
     for locator in (
+        page.locator("#session-card .position-picture-small"),
         page.locator(".fact-position dd"),
         page.locator(".fact-minutes dd"),
         page.get_by_role("button", name=button_name),
