@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.throttle import client_address
 from tests.conftest import PASSWORD
+from tests.test_settings import PRODUCTION, load_settings
 
 PROXY = "10.0.0.5"
 
@@ -98,3 +99,17 @@ def test_an_invented_hop_does_not_escape_a_lockout(visitor_client, pat):
         _sign_in(visitor_client, pat.email, "wrong", f"192.0.2.{number}, 198.51.100.7")
     locked = _sign_in(visitor_client, pat.email, "wrong", "192.0.2.99, 198.51.100.7")
     assert locked.status_code == 429
+
+
+def test_no_proxy_is_trusted_unless_the_deployment_says_so():
+    code = "import clinic.settings as s; print(s.TRUSTED_PROXY_COUNT, s.AXES_CLIENT_IP_CALLABLE)"
+    result = load_settings(code, **PRODUCTION)
+    assert result.stdout.split() == ["0", "accounts.throttle.client_address"]
+    assert load_settings(code, **PRODUCTION, TRUSTED_PROXY_COUNT="1").stdout.startswith("1 ")
+
+
+@pytest.mark.parametrize("value", ["-1", "one"])
+def test_an_unreadable_proxy_count_stops_start_up(value):
+    result = load_settings(**PRODUCTION, TRUSTED_PROXY_COUNT=value)
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
