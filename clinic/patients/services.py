@@ -80,7 +80,9 @@ def invite_patient(patient: Patient, *, request: HttpRequest, actor: Actor = SYS
         raise PatientRefused("patients.has_account", name=patient.full_name)
     refusal = throttle.invitation_refusal(request, patient.email)
     if refusal is not None:
-        audit.write(actor, "refuse", patient, clinic_id=patient.clinic_id)
+        # About the count that refused, as for a refused password reset: nothing
+        # of the patient's was read or changed.
+        audit.write(actor, "refuse", refusal.window, clinic_id=patient.clinic_id)
         # In the zone the request has active: the clinic's, for a practitioner.
         until = timezone.localtime(refusal.until)
         if refusal.limit == throttle.INVITATION_PER_EMAIL:

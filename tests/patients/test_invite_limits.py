@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Invitation, Patient
+from accounts.models import AuditEvent, Invitation, Patient, SendingWindow
 from clinic.notifications.models import OutgoingEmail, Purpose
 
 T0 = datetime.fromisoformat("2026-03-02T10:20:00+00:00")
@@ -54,8 +54,10 @@ def test_a_fourth_invitation_in_an_hour_is_refused_with_when_to_try(
         "as we send in an hour. You can send another from 11:20."
     ) in response.text
     refused = AuditEvent.objects.get(action="refuse")
-    assert (refused.object_type, refused.object_id) == ("accounts.patient", patient.pk)
-    assert refused.actor == alice.user
+    window = SendingWindow.objects.get(scope="invitation.email")
+    assert (refused.object_type, refused.object_id) == ("accounts.sendingwindow", window.pk)
+    assert (refused.actor, refused.clinic) == (alice.user, clinic_a)
+    assert refused.path == reverse("patient-invite", args=[patient.pk])
 
 
 def test_the_time_to_try_again_is_the_clinics(bob_client, clinic_b, bob, clock):
