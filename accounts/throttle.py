@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import checks
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -64,6 +65,22 @@ def client_address(request: HttpRequest) -> str | None:
     if len(hops) < trusted:
         return remote
     return _valid_address(hops[-trusted]) or remote
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def proxy_count_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Behind the TLS proxy (BEHIND_PROXY) with no proxy trusted, every client
+    has the proxy's address: one client's lock-out or email limit is everyone's."""
+    if settings.SECURE_PROXY_SSL_HEADER and settings.TRUSTED_PROXY_COUNT == 0:
+        return [
+            checks.Warning(
+                "BEHIND_PROXY is on but TRUSTED_PROXY_COUNT is 0, so every request seems to "
+                "come from the proxy and shares its sign-in lock-outs and email limits.",
+                hint="Have the proxy append X-Forwarded-For and set TRUSTED_PROXY_COUNT=1.",
+                id="accounts.W001",
+            )
+        ]
+    return []
 
 
 # --- How often email may go ---------------------------------------------------------------

@@ -113,3 +113,16 @@ def test_an_unreadable_proxy_count_stops_start_up(value):
     result = load_settings(**PRODUCTION, TRUSTED_PROXY_COUNT=value)
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT" in result.stderr
+
+
+def test_the_deploy_check_asks_for_a_proxy_count_behind_the_proxy():
+    check = "import django; django.setup(); from django.core.management import call_command; "
+    check += "call_command('check', '--deploy', '--fail-level', 'WARNING')"
+    code = f"import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'clinic.settings'; {check}"
+    production = {**PRODUCTION, "SECRET_KEY": "a-long-random-enough-key-" + "0123456789" * 4}
+    behind = load_settings(code, **production, BEHIND_PROXY="1")
+    assert behind.returncode != 0
+    assert "accounts.W001" in behind.stderr
+    assert "TRUSTED_PROXY_COUNT" in behind.stderr
+    trusted = load_settings(code, **production, BEHIND_PROXY="1", TRUSTED_PROXY_COUNT="1")
+    assert trusted.returncode == 0, trusted.stderr
