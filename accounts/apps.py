@@ -6,5 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and clinics"
 
     def ready(self) -> None:
-        # Registers the refusals' sentences; connects the receivers.
-        from accounts import messages, signals  # noqa: F401
+        # Registers the refusals' sentences, the receivers and the proxy check.
+        from accounts import messages, signals, throttle  # noqa: F401

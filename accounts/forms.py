@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
+from accounts import audit, throttle
 from accounts.models import User
 
 
@@ -76,6 +77,18 @@ class ChangePasswordForm(PlainLabelsMixin, PasswordChangeForm):
 
 
 class ResetPasswordForm(PlainLabelsMixin, PasswordResetForm):
+    def save(self, *args, request=None, **kwargs):
+        """Send the reset email unless this address, or this client, has asked
+        too often (``accounts.throttle``). The view answers "check your inbox"
+        either way, as it does for an address with no account, so the answer
+        tells nobody which addresses have accounts or have been asked for."""
+        refusal = throttle.password_reset_refusal(request, self.cleaned_data["email"])
+        if refusal is not None:
+            # The window's id, never the address.
+            audit.record(request, "refuse", refusal.window, clinic_id=None)
+            return
+        super().save(*args, request=request, **kwargs)
+
     def send_mail(
         self,
         subject_template_name,

@@ -273,6 +273,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
         INVITE = "invite", "Invited"
         EXPORT = "export", "Exported"
+        REFUSE = "refuse", "Refused"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -340,3 +341,27 @@ class DeletionRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.withdrawn_at is None and self.handled_at is None
+
+
+class SendingWindow(models.Model):
+    """How many emails of one kind went to one address (or on behalf of one
+    client address) since ``started_at``: the counts behind
+    ``accounts.throttle``.
+
+    ``key`` is a keyed hash of the scope and the address, so the table holds
+    no email or network address. One row per scope and key, reused when its
+    window has passed; rows a day old are deleted by a periodic job.
+    """
+
+    scope = models.CharField(max_length=30)
+    key = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    count = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="sending_window_one_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"Sending window {self.pk}"

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, throttle
 from accounts.errors import ServiceError
 from accounts.models import Invitation, Patient
 
@@ -69,6 +69,8 @@ def renew_invitation(request: HttpRequest, expired: Invitation) -> Invitation | 
         created_at__gt=timezone.now() - RENEWAL_COOLDOWN, used_at__isnull=True
     ).exclude(pk=expired.pk)
     if patient.has_account or recent.exists():
+        return None
+    if throttle.invitation_refusal(request, patient.email) is not None:
         return None
     return send_invitation(request, patient, invited_by=None)
 

@@ -150,6 +150,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "accounts.throttle.username_for_lockout"
+
+# The client's address (sign-in lock-outs, the limits on password-reset and
+# invitation email) is read by accounts.throttle.client_address. Behind
+# TRUSTED_PROXY_COUNT proxies that each append to X-Forwarded-For, it is the
+# entry the outermost of them added; with 0 the header is never trusted,
+# since any client can send one.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 (no proxy) or more."
+    )
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 
 # --- Sessions -------------------------------------------------------------
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
@@ -326,7 +339,6 @@ LOGGING = {
     },
 }
 
-AXES_USERNAME_CALLABLE = "accounts.throttle.username_for_lockout"
 
 # Errors go to Sentry only when SENTRY_DSN is set (clinic/sentry.py).
 init_sentry()

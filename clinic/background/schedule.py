@@ -58,6 +58,10 @@ JOBS: dict[str, Job] = {
     "accounts.delete_expired_invitations": Job(
         timedelta(hours=24), "accounts.services.delete_expired_invitations"
     ),
+    # The hourly counts behind the limits on reset and invitation email.
+    "accounts.forget_ended_windows": Job(
+        timedelta(hours=1), "accounts.throttle.forget_ended_windows"
+    ),
     # Email whose worker stopped mid-send, or whose delivery task was lost.
     "notifications.requeue_stale": Job(
         timedelta(minutes=5), "clinic.notifications.tasks.requeue_stale"

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, throttle
 from accounts.audit import SYSTEM, Actor
 from accounts.errors import ServiceError
 from accounts.models import (
@@ -72,9 +72,29 @@ def add_patient(
 def invite_patient(patient: Patient, *, request: HttpRequest, actor: Actor = SYSTEM) -> Invitation:
     """Email the patient a fresh link to set a password; older links stop
     working. Refuses a patient who already has an account
-    (``patients.has_account``)."""
+    (``patients.has_account``), and an invitation over the hourly limits
+    for the patient's address (``patients.invitations_to_patient_limited``)
+    or for the practitioner's network address
+    (``patients.invitations_from_here_limited``)."""
     if patient.has_account:
         raise PatientRefused("patients.has_account", name=patient.full_name)
+    refusal = throttle.invitation_refusal(request, patient.email)
+    if refusal is not None:
+        # About the count that refused, as for a refused password reset: nothing
+        # of the patient's was read or changed.
+        audit.write(actor, "refuse", refusal.window, clinic_id=patient.clinic_id)
+        # In the zone the request has active: the clinic's, for a practitioner.
+        until = timezone.localtime(refusal.until)
+        if refusal.limit == throttle.INVITATION_PER_EMAIL:
+            raise PatientRefused(
+                "patients.invitations_to_patient_limited",
+                name=patient.full_name,
+                count=refusal.limit.allowed,
+                until=until,
+            )
+        raise PatientRefused(
+            "patients.invitations_from_here_limited", count=refusal.limit.allowed, until=until
+        )
     with transaction.atomic():
         audit.write(actor, "invite", patient, clinic_id=patient.clinic_id)
         return send_invitation(request, patient, invited_by=actor.user)
