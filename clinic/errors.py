@@ -1,6 +1,6 @@
 """The site's last answer to an unexpected error: 503 for a database that
-cannot be reached, 500 for everything else, both with every header other
-pages carry.
+cannot be reached, 500 for everything else; these and the 400, 403 and 404
+pages with every header other pages carry.
 
 Django calls ``handler500`` from whichever middleware layer the exception
 left (``convert_exception_to_response`` wraps each one), and the answer then
@@ -24,6 +24,7 @@ from django.middleware.security import SecurityMiddleware
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.csp import LazyNonce
+from django.views import defaults
 
 try:
     import psycopg
@@ -101,6 +102,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     else:
         response = HttpResponse(render_to_string("500.html"), status=500)
     return with_page_headers(request, response)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page with every header: a bad Host header is refused by
+    CommonMiddleware, outside the frame and CSP middleware."""
+    return with_page_headers(request, defaults.bad_request(request, exception))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return with_page_headers(request, defaults.permission_denied(request, exception))
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return with_page_headers(request, defaults.page_not_found(request, exception))
 
 
 def _unused(request):  # pragma: no cover - the middleware is only asked to finish answers

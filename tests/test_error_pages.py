@@ -252,3 +252,24 @@ def test_errors_for_someone_not_signed_in_carry_every_header(error, status, word
     assert words in response.text
     assert "secret detail" not in response.text
     assert_same_headers_as_a_normal_page(response, normal)
+
+
+@pytest.mark.django_db
+def test_a_refused_host_answers_400_with_every_header(production):
+    """CommonMiddleware refuses the Host before the frame and CSP middleware
+    are reached."""
+    client = Client(raise_request_exception=False)
+    normal = client.get(reverse("login"))
+    response = client.get(reverse("login"), HTTP_HOST="elsewhere.example")
+    assert response.status_code == 400
+    assert_same_headers_as_a_normal_page(response, normal)
+
+
+def test_not_found_and_forbidden_pages_carry_every_header(signed_in, production):
+    normal = signed_in.get(reverse("patient-home"))
+    missing = signed_in.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert_same_headers_as_a_normal_page(missing, normal)
+    forbidden = signed_in.get(reverse("patient-list"))  # a patient on a practitioner's page
+    assert forbidden.status_code == 403
+    assert_same_headers_as_a_normal_page(forbidden, normal)
