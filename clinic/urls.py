@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from clinic import health, pwa
 
+handler400 = "clinic.errors.bad_request"
+handler403 = "clinic.errors.permission_denied"
+handler404 = "clinic.errors.page_not_found"
 handler500 = "clinic.errors.server_error"
 
 admin.site.site_header = "Mat companion administration"

@@ -9,9 +9,10 @@ import subprocess
 import sys
 from unittest import mock
 
+import psycopg
 import pytest
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -19,6 +20,7 @@ from django.utils.module_loading import import_string
 from accounts.models import Invitation
 from clinic.request_log import ContextFilter, bound_fields, log_context
 from tests.conftest import PASSWORD
+from tests.test_error_pages import django_error
 from tests.test_settings import ROOT
 
 
@@ -176,7 +178,12 @@ def test_a_lost_database_still_gets_its_line(pat, log):
     client = Client(raise_request_exception=False)
     client.force_login(pat.user)
     with (
-        mock.patch.object(connection, "ensure_connection", side_effect=OperationalError("gone")),
+        # As psycopg reports a refused connection (clinic.errors.database_unreachable).
+        mock.patch.object(
+            connection,
+            "ensure_connection",
+            side_effect=django_error(psycopg.OperationalError("connection failed")),
+        ),
         mock.patch("django.conf.settings.DEBUG", False),
     ):
         response = client.get(reverse("patient-home"))

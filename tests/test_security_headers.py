@@ -4,10 +4,12 @@ htmx settings, and the plain 500 and 503 pages (templates/500.html, 503.html).""
 import re
 from unittest import mock
 
+import psycopg
 import pytest
-from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
+
+from tests.test_error_pages import django_error
 
 
 def test_pages_send_a_strict_csp_with_a_fresh_nonce(pat_client):
@@ -54,7 +56,11 @@ def test_lost_database_answers_503_with_a_plain_page(pat):
     client = Client(raise_request_exception=False)
     client.force_login(pat.user)
     with (
-        mock.patch("clinic.usage.views.own_patient_record", side_effect=OperationalError("gone")),
+        # As psycopg reports a server that went away (clinic.errors.database_unreachable).
+        mock.patch(
+            "clinic.usage.views.own_patient_record",
+            side_effect=django_error(psycopg.OperationalError("gone")),
+        ),
         mock.patch("django.conf.settings.DEBUG", False),
     ):
         response = client.get(reverse("patient-home"))

@@ -25,6 +25,7 @@ from clinic.background.models import Heartbeat
 from clinic.operations.processes import stop
 from tests.conftest import make_user
 from tests.outage_proxy import OutageProxy, free_port
+from tests.test_error_pages import page_headers_of
 from tests.test_settings import ROOT
 
 CONFIG = ROOT / "clinic" / "deploy" / "gunicorn.conf.py"
@@ -216,13 +217,18 @@ def test_pages_answer_503_while_the_database_is_away_and_recover_by_themselves(
     page = "/account/password/"
     try:
         with gunicorn(env, tmp_path / "gunicorn.log") as port:
-            assert fetch(port, page, Cookie=cookie, **HTTPS)[0] == 200
+            status, normal, _ = fetch(port, page, Cookie=cookie, **HTTPS)
+            assert status == 200
             assert fetch(port, "/readyz/")[0] == 200
 
             proxy.stop()
             status, headers, body = fetch(port, page, Cookie=cookie, **HTTPS)
             assert status == 503
             assert headers["Retry-After"] == "30"
+            # The outage page carries every header the page it stands in for does.
+            assert served_headers(headers) == served_headers(normal)
+            assert "'nonce-" in headers["Content-Security-Policy"]
+            assert "no-store" in headers["Cache-Control"]
             assert "Traceback" not in body
             assert "Mat companion is briefly unavailable" in body
             status, _, body = fetch(port, "/readyz/")
@@ -235,6 +241,12 @@ def test_pages_answer_503_while_the_database_is_away_and_recover_by_themselves(
             assert fetch(port, "/readyz/")[0] == 200
     finally:
         proxy.stop()
+
+
+def served_headers(headers: http.client.HTTPMessage) -> dict[str, str]:
+    """What a served page shares with every other (tests/test_error_pages.py)."""
+    per_answer = {"Server", "Date", "Connection"}
+    return page_headers_of({k: v for k, v in headers.items() if k not in per_answer})
 
 
 def gunicorn_settings(monkeypatch, argv: tuple[str, ...] = (), **env: str):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import audit, throttle
 from accounts.audit import SYSTEM, Actor
 from accounts.errors import ServiceError
+from accounts.integrity import violated_constraint
 from accounts.models import (
     DELETION_MESSAGE_MAX_LENGTH,
     Clinic,
@@ -26,6 +27,9 @@ from accounts.models import (
 from accounts.services import send_invitation
 from clinic.notifications.models import Purpose
 from clinic.notifications.services import store
+
+# accounts.models.Patient's constraint: one patient per address in a clinic.
+EMAIL_UNIQUE_PER_CLINIC = "patient_email_unique_per_clinic"
 
 
 class PatientRefused(ServiceError):
@@ -61,8 +65,12 @@ def add_patient(
                     email=normalise_email(email),
                     primary_practitioner=primary_practitioner,
                 )
-        except IntegrityError:
-            # The database keeps one patient per address in a clinic.
+        except IntegrityError as error:
+            # Two people adding one address at once both pass the form's
+            # check; the database keeps one patient per address in a clinic,
+            # and the other hears what the form would have said.
+            if violated_constraint(error) != EMAIL_UNIQUE_PER_CLINIC:
+                raise
             raise PatientRefused("patients.email_taken", field="email") from None
         audit.write(actor, "create", patient, clinic_id=clinic.pk)
         invitation = send_invitation(request, patient, invited_by=actor.user)

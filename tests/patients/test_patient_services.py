@@ -1,14 +1,22 @@
 """The patients' services (clinic.patients.services): adding a patient and
 inviting them, each with its audit row and its refusals."""
 
+from unittest import mock
+
 import pytest
 from django.core import mail
+from django.db import IntegrityError
 from django.test import RequestFactory
 
 from accounts.audit import Actor
 from accounts.errors import sentence
 from accounts.models import AuditEvent, Invitation, Membership, Patient
-from clinic.patients.services import PatientRefused, add_patient, invite_patient
+from clinic.patients.services import (
+    EMAIL_UNIQUE_PER_CLINIC,
+    PatientRefused,
+    add_patient,
+    invite_patient,
+)
 from tests.conftest import make_user
 
 
@@ -125,3 +133,23 @@ def test_a_patient_with_an_account_is_not_invited(pat, request_):
     assert sentence(refused.value) == "Pat Patient already has an account."
     assert not pat.invitations.exists()
     assert not AuditEvent.objects.filter(action="invite").exists()
+
+
+def test_the_service_names_the_models_own_unique_constraint():
+    names = {constraint.name for constraint in Patient._meta.constraints}
+    assert EMAIL_UNIQUE_PER_CLINIC in names
+
+
+def test_another_integrity_error_is_not_taken_for_a_known_address(clinic_a, alice, request_):
+    other = IntegrityError("UNIQUE constraint failed: index 'some_other_constraint'")
+    with (
+        mock.patch.object(Patient.objects, "create", side_effect=other),
+        pytest.raises(IntegrityError),
+    ):
+        add_patient(
+            clinic_a,
+            full_name="Jo March",
+            email="jo@example.org",
+            primary_practitioner=alice,
+            request=request_,
+        )
