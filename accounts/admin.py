@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from accounts.bounds import BoundedDateHierarchyMixin
 from accounts.models import (
     AuditEvent,
     Clinic,
@@ -92,7 +93,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     """A record the site writes itself: the admin shows it and never adds,
     changes or deletes it."""
 

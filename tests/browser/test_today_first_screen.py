@@ -32,6 +32,7 @@ LONG_HOW_TO = " ".join(
 )
 TICK_OFF = "Done: tick off today's session"
 
+
 @pytest.fixture
 def patient(pat, safety):
     acknowledge_safety_version(pat, safety)
