@@ -43,6 +43,9 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    # The site keeps these itself; an edited one could also fall outside the
+    # years every other form accepts (accounts.bounds).
+    readonly_fields = ("last_login", "date_joined")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
