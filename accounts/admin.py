@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from accounts.bounds import BoundedDateHierarchyMixin
 from accounts.models import (
     AuditEvent,
     Clinic,
@@ -42,6 +43,9 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    # The site keeps these itself; an edited one could also fall outside the
+    # years every other form accepts (accounts.bounds).
+    readonly_fields = ("last_login", "date_joined")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
@@ -92,7 +96,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     """A record the site writes itself: the admin shows it and never adds,
     changes or deletes it."""
 

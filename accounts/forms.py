@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from accounts import audit, throttle
+from accounts.bounds import BoundedEmailField, refuse_long_email
 from accounts.models import User
 
 
@@ -35,8 +36,11 @@ class EmailAuthenticationForm(PlainLabelsMixin, AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(
-            attrs={"autocomplete": "email", "autofocus": True}
+            attrs={"autocomplete": "email", "autofocus": True, "maxlength": 254}
         )
+        # Refused here, before authenticate() runs: django-axes would write the
+        # address to a 255-character column and the database would refuse it.
+        self.fields["username"].validators.append(refuse_long_email)
 
 
 class SetFirstPasswordForm(PlainLabelsMixin, forms.Form):
@@ -77,6 +81,10 @@ class ChangePasswordForm(PlainLabelsMixin, PasswordChangeForm):
 
 
 class ResetPasswordForm(PlainLabelsMixin, PasswordResetForm):
+    email = BoundedEmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
     def save(self, *args, request=None, **kwargs):
         """Send the reset email unless this address, or this client, has asked
         too often (``accounts.throttle``). The view answers "check your inbox"

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models.functions import Lower
 
+from accounts.bounds import BoundedEmailField
 from accounts.forms import PlainLabelsMixin
 from accounts.models import DELETION_MESSAGE_MAX_LENGTH, Membership, Patient, normalise_email
 from accounts.text import displayable, validate_storable_text
@@ -41,6 +42,7 @@ class AddPatientForm(PlainLabelsMixin, forms.ModelForm):
     class Meta:
         model = Patient
         fields = ["full_name", "email", "primary_practitioner"]
+        field_classes = {"email": BoundedEmailField}
         labels = {
             "full_name": "Patient's name",
             "email": "Patient's email",

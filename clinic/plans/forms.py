@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from django import forms
 
+from accounts.bounds import BoundedDateField
 from accounts.errors import ServiceError, sentence
 from accounts.forms import PlainLabelsMixin
 from accounts.models import Patient
@@ -87,10 +88,10 @@ class PlanForm(PlainLabelsMixin, forms.Form):
             "invalid_choice": "That routine is no longer published. Choose another routine.",
         },
     )
-    start_date = forms.DateField(
+    start_date = BoundedDateField(
         label="First day", widget=_date_input(), error_messages=DATE_ERRORS
     )
-    end_date = forms.DateField(
+    end_date = BoundedDateField(
         label="Last day",
         widget=_date_input(),
         error_messages=DATE_ERRORS,
@@ -313,7 +314,7 @@ class EndForm(PlainLabelsMixin, forms.Form):
 
 
 class ExtendForm(PlainLabelsMixin, forms.Form):
-    new_end = forms.DateField(
+    new_end = BoundedDateField(
         label="New last day",
         widget=_date_input(),
         error_messages=DATE_ERRORS,

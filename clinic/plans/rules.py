@@ -26,7 +26,8 @@ MAX_DAYS_AHEAD = 366
 
 
 def latest_day_for(start: date) -> date:
-    return start + timedelta(days=MAX_PLAN_DAYS - 1)
+    # The forms keep dates within 1900-2100; this never overflows regardless.
+    return start + min(timedelta(days=MAX_PLAN_DAYS - 1), date.max - start)
 
 
 def plan_date_problems(

@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.bounds import BoundedDateTimeField
 from accounts.forms import PlainLabelsMixin
 from clinic.visits.models import NOTE_MAX_LENGTH
 
@@ -12,7 +13,7 @@ class VisitForm(PlainLabelsMixin, forms.Form):
     """A needling visit just held and, optionally, the next one booked. The
     rules on the times are the service's (``clinic.visits.services``)."""
 
-    visited_at = forms.DateTimeField(
+    visited_at = BoundedDateTimeField(
         label="Visit date and time",
         widget=_datetime_input(),
         error_messages={
@@ -27,7 +28,7 @@ class VisitForm(PlainLabelsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For the clinic's records; the patient does not see it.",
     )
-    next_visit_at = forms.DateTimeField(
+    next_visit_at = BoundedDateTimeField(
         label="Next booked visit",
         required=False,
         widget=_datetime_input(),

@@ -1,0 +1,115 @@
+"""What a form accepts before anything else touches a value: emails no longer
+than an address can be, and dates and times between 1900 and 2100.
+
+An email over 254 characters cannot be anyone's address (RFC 5321), and the
+sign-in throttle's table holds 255 at most. A date outside 1900-2100 is never
+a visit or a plan here, and near the ends of Python's calendar (year 1, year
+9999) turning a local time into UTC, or adding a plan's length, overflows.
+Every form's date and time fields are these, so the rule lives in one place.
+"""
+
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.views.defaults import bad_request
+
+EMAIL_MAX_LENGTH = 254
+EMAIL_TOO_LONG = (
+    f"An email address has at most {EMAIL_MAX_LENGTH} characters. Check the address and try again."
+)
+
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+DATE_OUT_OF_RANGE = "Enter a date between 1 January 1900 and 31 December 2100."
+DATETIME_OUT_OF_RANGE = "Enter a date and time between 1 January 1900 and 31 December 2100."
+
+
+def refuse_long_email(value: object) -> None:
+    """A validator for any email field: refuses an over-long address kindly."""
+    if isinstance(value, str) and len(value) > EMAIL_MAX_LENGTH:
+        raise ValidationError(EMAIL_TOO_LONG, code="max_length")
+
+
+class BoundedEmailField(forms.EmailField):
+    """An email field that refuses an over-long address first, with one clear
+    message, before any other check or query sees it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        refuse_long_email(value)
+        return super().to_python(value)
+
+
+def within_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+class BoundedDateField(forms.DateField):
+    """A date between 1900 and 2100; the browser's date picker is told so too."""
+
+    def to_python(self, value):
+        try:
+            day = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(DATE_OUT_OF_RANGE, code="out_of_range") from None
+        if day is not None and not within_range(day):
+            raise ValidationError(DATE_OUT_OF_RANGE, code="out_of_range")
+        return day
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", None) == "date":
+            attrs.update(min=EARLIEST_DAY.isoformat(), max=LATEST_DAY.isoformat())
+        return attrs
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time between 1900 and 2100 on the clinic's own clock.
+
+    The range is checked on the local date before anything converts it to
+    UTC, so it holds in every time zone: year 1 in Tokyo would otherwise be
+    stored as a year before 1 that cannot be read back.
+    """
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(DATETIME_OUT_OF_RANGE, code="out_of_range") from None
+        if moment is not None and not within_range(moment.date()):
+            raise ValidationError(DATETIME_OUT_OF_RANGE, code="out_of_range")
+        return moment
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", None) == "datetime-local":
+            low = datetime.combine(EARLIEST_DAY, datetime.min.time())
+            high = datetime.combine(LATEST_DAY, datetime.max.time())
+            attrs.update(min=low.strftime("%Y-%m-%dT%H:%M"), max=high.strftime("%Y-%m-%dT%H:%M"))
+        return attrs
+
+
+def date_hierarchy_in_range(params, field: str) -> bool:
+    """Whether an admin date drill-down (``?<field>__year=...``) stays within
+    1900-2100. Django's admin works out the next day or month itself, and
+    from 31 December 9999 that overflows into a server error."""
+    year = params.get(f"{field}__year")
+    if year is None:
+        return True
+    # ASCII digits only: int() would also read other scripts' digits.
+    return year.isascii() and year.isdigit() and EARLIEST_DAY.year <= int(year) <= LATEST_DAY.year
+
+
+class BoundedDateHierarchyMixin:
+    """For a ``ModelAdmin`` with ``date_hierarchy``: a year outside 1900-2100
+    in the query string is a 400, as any other bad query string is."""
+
+    def changelist_view(self, request, extra_context=None):
+        field = getattr(self, "date_hierarchy", None)
+        if field and not date_hierarchy_in_range(request.GET, field):
+            return bad_request(request, SuspiciousOperation("Date drill-down out of range"))
+        return super().changelist_view(request, extra_context)
