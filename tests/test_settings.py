@@ -18,6 +18,9 @@ PRODUCTION = {
 
 # What the tests set themselves, never taken from the machine running them.
 OWN_VARIABLES = {
+    # Set by the browser tests' conftest for Playwright's thread; a process
+    # sharing the files with them (make test runs two) would hand it on.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEBUG",
     "MEDIA_URL",
     "MEDIA_ROOT",
