@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -14,18 +14,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from mats.models import Position
-from mats.permissions import CONTENT_EDITORS_GROUP, EDITOR_PERMISSIONS, sync_content_editors
+from mats.permissions import CONTENT_EDITORS_GROUP, EDITOR_PERMISSIONS
 from tests.conftest import make_user
 from tests.mats.factories import make_position
 
 MIGRATION = "0002_content_editors_group"
-
-
-@pytest.fixture
-def editor(db):
-    user = make_user("editor@clinic.example", "Eda Editor", is_staff=True)
-    user.groups.add(sync_content_editors(Group, Permission))
-    return user
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ upload, else the drawing, else nothing."""
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,21 +14,12 @@ from django.urls import reverse
 from PIL import Image
 
 from mats.models import Illustration, Position
-from mats.permissions import sync_content_editors
 from mats.pictures import MAX_UPLOAD_BYTES, prepare_upload
-from tests.conftest import make_user
 from tests.mats.factories import give_picture, image_bytes, make_position
 
 SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 )
-
-
-@pytest.fixture
-def editor(db):
-    user = make_user("editor@clinic.example", "Eda Editor", is_staff=True)
-    user.groups.add(sync_content_editors(Group, Permission))
-    return user
 
 
 def upload(data: bytes, name: str = "photo.png", content_type: str = "image/png"):

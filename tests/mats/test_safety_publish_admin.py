@@ -1,24 +1,13 @@
 """The admin page where an editor publishes a new safety version."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from accounts.models import User
 from mats.models import SafetyVersion
-from mats.permissions import sync_content_editors
 from mats.services import publish_safety_version
-from tests.conftest import make_user
 from tests.mats.factories import make_safety_content
 
 PUBLISH_URL = reverse("admin:mats_safetyversion_publish")
-
-
-@pytest.fixture
-def editor(db) -> User:
-    user = make_user("editor@clinic.example", "Eda Editor", is_staff=True)
-    user.groups.add(sync_content_editors(Group, Permission))
-    return user
 
 
 @pytest.fixture
