@@ -12,35 +12,59 @@ from django.db import models
 from django.http import HttpRequest
 
 from accounts.models import AuditEvent, User
+from accounts.throttle import client_address
 
 
 @dataclass(frozen=True)
 class Actor:
     user: User | None
     path: str = ""
+    address: str | None = None
 
     @classmethod
     def of(cls, request: HttpRequest) -> "Actor":
-        """The signed-in person (or nobody) and the path without its query string."""
-        user = request.user if request.user.is_authenticated else None
-        return cls(user=user, path=request.path[:200])
+        """The signed-in person (or nobody), the path without its query string,
+        and the client's address."""
+        user = getattr(request, "user", None)
+        user = user if user is not None and user.is_authenticated else None
+        return cls(user=user, path=request.path[:200], address=client_address(request))
 
 
 SYSTEM = Actor(user=None)
 
 
-def write(actor: Actor, action: str, obj: models.Model, *, clinic_id: int | None) -> None:
-    """Write one audit row for ``obj`` (ids only: never names, notes or scores)."""
-    AuditEvent.objects.create(
+def write(
+    actor: Actor,
+    action: str,
+    obj: models.Model | type[models.Model],
+    *,
+    clinic_id: int | None,
+    count: int | None = None,
+) -> AuditEvent:
+    """Write one audit row for ``obj`` (ids only: never names, notes or scores).
+
+    ``obj`` may be a model class where there is no one object (a failed
+    sign-in for an unknown address): the row then names the type alone.
+    """
+    return AuditEvent.objects.create(
         actor=actor.user,
         clinic_id=clinic_id,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=obj.pk,
+        object_id=obj.pk if isinstance(obj, models.Model) else None,
         path=actor.path,
+        address=actor.address,
+        count=count,
     )
 
 
-def record(request: HttpRequest, action: str, obj: models.Model, *, clinic_id: int | None) -> None:
+def record(
+    request: HttpRequest,
+    action: str,
+    obj: models.Model | type[models.Model],
+    *,
+    clinic_id: int | None,
+    count: int | None = None,
+) -> AuditEvent:
     """Write one audit row for ``obj`` on behalf of the person making ``request``."""
-    write(Actor.of(request), action, obj, clinic_id=clinic_id)
+    return write(Actor.of(request), action, obj, clinic_id=clinic_id, count=count)

@@ -274,16 +274,38 @@ class AuditEvent(models.Model):
         INVITE = "invite", "Invited"
         EXPORT = "export", "Exported"
         REFUSE = "refuse", "Refused"
+        # A list or search of patients: ``count`` says how many were shown,
+        # never who. The object is the clinic.
+        LIST = "list", "Listed"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_OUT = "sign_out", "Signed out"
+        # Second-factor events; the object is the device (or the user).
+        FACTOR_ADDED = "factor_added", "Second factor added"
+        FACTOR_REMOVED = "factor_removed", "Second factor removed"
+        FACTOR_RESET = "factor_reset", "Second factor reset"
+        FACTOR_PASSED = "factor_passed", "Second factor passed"
+        FACTOR_FAILED = "factor_failed", "Second factor failed"
+        RECOVERY_CODE_USED = "recovery_used", "Recovery code used"
+        RECOVERY_CODES_RENEWED = "recovery_renewed", "Recovery codes renewed"
+        # The person proved it was them again before a sensitive change.
+        CONFIRMED = "confirmed", "Identity confirmed"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(max_length=60)
-    object_id = models.PositiveBigIntegerField()
+    # Empty only where there is no object, e.g. a failed sign-in for an
+    # address that belongs to nobody.
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     path = models.CharField(max_length=200, blank=True)
+    # The client's address as accounts.throttle.client_address reads it.
+    address = models.GenericIPAddressField(null=True, blank=True)
+    # For LIST: how many patients the page showed.
+    count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]
