@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Field
 from django.views.defaults import bad_request
 
 EMAIL_MAX_LENGTH = 254
@@ -23,6 +25,8 @@ EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 DATE_OUT_OF_RANGE = "Enter a date between 1 January 1900 and 31 December 2100."
 DATETIME_OUT_OF_RANGE = "Enter a date and time between 1 January 1900 and 31 December 2100."
+# PostgreSQL's integer columns; SQLite's are wider, so these hold on both.
+INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 
 
 def refuse_long_email(value: object) -> None:
@@ -91,6 +95,39 @@ class BoundedDateTimeField(forms.DateTimeField):
             high = datetime.combine(LATEST_DAY, datetime.max.time())
             attrs.update(min=low.strftime("%Y-%m-%dT%H:%M"), max=high.strftime("%Y-%m-%dT%H:%M"))
         return attrs
+
+
+def could_be_a_key(field: Field, value: object) -> bool:
+    """Whether ``value``, as posted, could be held by ``field`` (a model's key,
+    or another field that picks a row). An integer must be ASCII digits that
+    fit the column: past 2**63, SQLite raises OverflowError and PostgreSQL a
+    data error, both server errors, when a form looks several up at once
+    (``id__in=[...]``)."""
+    internal = field.get_internal_type()
+    if internal not in INTEGER_RANGES:
+        return True
+    text = str(value).strip()
+    if not (text.isascii() and text.removeprefix("-").isdigit()):
+        return False
+    low, high = INTEGER_RANGES[internal]
+    return low <= int(text) <= high
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id that no row could have before it reaches the database."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        field = self.queryset.model._meta.get_field(key) if key != "pk" else None
+        field = field or self.queryset.model._meta.pk
+        for pk in value:
+            if not isinstance(pk, list | tuple | dict | set) and not could_be_a_key(field, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 def date_hierarchy_in_range(params, field: str) -> bool:

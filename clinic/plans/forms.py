@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from django import forms
 
-from accounts.bounds import BoundedDateField
+from accounts.bounds import BoundedDateField, BoundedModelMultipleChoiceField
 from accounts.errors import ServiceError, sentence
 from accounts.forms import PlainLabelsMixin
 from accounts.models import Patient
@@ -148,7 +148,7 @@ class StageForm(PlainLabelsMixin, forms.Form):
     minutes_min = _bounded("Shortest session (minutes)", MAX_MINUTES, "shortest session")
     minutes_max = _bounded("Longest session (minutes)", MAX_MINUTES, "longest session")
     sessions_per_week = _bounded("Sessions a week", MAX_SESSIONS_PER_WEEK, "sessions a week")
-    positions = forms.ModelMultipleChoiceField(
+    positions = BoundedModelMultipleChoiceField(
         label="Positions",
         queryset=Position.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.bounds import BoundedModelMultipleChoiceField
 from accounts.forms import PlainLabelsMixin
 from clinic.review.messages import SENTENCES
 from clinic.usage.models import FEEDBACK_MAX_LENGTH, Feedback
@@ -33,7 +34,7 @@ class FeedbackForm(PlainLabelsMixin, forms.ModelForm):
 class SeenForm(forms.Form):
     """The side-effect reports the practitioner had in front of them."""
 
-    reports = forms.ModelMultipleChoiceField(
+    reports = BoundedModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.MultipleHiddenInput
     )
 

@@ -1,0 +1,53 @@
+"""The world the hostile tests post into: the URL walk's real objects in
+Clinic A, and Clinic B's own, whose ids are hostile values for Clinic A's
+forms."""
+
+import pytest
+from django.test import Client
+
+from accounts.clock import patient_today
+from accounts.models import Patient
+from tests.factories import make_plan, screen
+from tests.test_url_walk import world  # noqa: F401  (the walk's fixture, reused)
+
+
+@pytest.fixture
+def hostile_world(world, quinn, bob, clinic_b):  # noqa: F811
+    from mats.models import RoutineTemplate
+
+    screen(quinn)
+    plan = make_plan(quinn, RoutineTemplate.objects.get(slug=world["routine"]["slug"]))
+    session = plan.sessions.get(date=patient_today(quinn))
+    return {
+        **world,
+        "slugs": {"routine": world["routine"]["slug"]},
+        "stranger": {"pk": Patient.objects.get(email="new@patients.example").pk},
+        # Ids that belong to Clinic B: never to be read or changed from Clinic A.
+        "foreign_ids": sorted(
+            {str(quinn.pk), str(bob.pk), str(clinic_b.pk), str(plan.pk), str(session.pk)}
+        ),
+    }
+
+
+@pytest.fixture
+def clients(visitor_client, pat_client, alice_client, bob_client, staff_client) -> dict:
+    return {
+        "visitor": visitor_client,
+        "pat": pat_client,
+        "alice": alice_client,
+        "bob": bob_client,
+        "staff": staff_client,
+    }
+
+
+@pytest.fixture
+def people(pat, alice, bob, staff) -> dict:
+    """Who each persona is, for a fresh signed-in client per example."""
+    return {"visitor": None, "pat": pat.user, "alice": alice.user, "bob": bob.user, "staff": staff}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
