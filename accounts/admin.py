@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.bounds import BoundedDateHierarchyMixin
+from accounts.bounds import BoundedDateHierarchyMixin, could_be_a_key
 from accounts.models import (
     AuditEvent,
     Clinic,
@@ -49,7 +50,31 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class MembershipInline(admin.TabularInline):
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete shows the chosen row again by asking the database
+    for it by id, and an id no row could have (a blank, a number past 2**63)
+    is a server error there. Such a value is left out of that question; the
+    field's own check then says "Select a valid choice"."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+        usable = [v for v in value if str(v) == "" or could_be_a_key(target, v)]
+        return super().optgroups(name, usable, attr)
+
+
+class CheckedAutocompleteMixin:
+    """For an admin or inline with ``autocomplete_fields``."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
@@ -64,7 +89,7 @@ class ClinicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ("user", "clinic", "role")
     list_filter = ("clinic", "role")
     search_fields = ("user__email", "user__full_name")
@@ -72,7 +97,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ("full_name", "clinic", "primary_practitioner", "has_account")
     list_filter = ("clinic",)
     search_fields = ("full_name", "email")
