@@ -8,6 +8,7 @@ a visit or a plan here, and near the ends of Python's calendar (year 1, year
 Every form's date and time fields are these, so the rule lives in one place.
 """
 
+import re
 from datetime import date, datetime
 
 from django import forms
@@ -139,6 +140,38 @@ def date_hierarchy_in_range(params, field: str) -> bool:
         return True
     # ASCII digits only: int() would also read other scripts' digits.
     return year.isascii() and year.isdigit() and EARLIEST_DAY.year <= int(year) <= LATEST_DAY.year
+
+
+# The admin's date lookups: a drill-down (``at__year``) and the ranges of a
+# date filter (``created_at__gte`` ... ``__lt``), in every admin, the
+# packages' own included (sign-in attempts, second-factor devices).
+_DATE_LOOKUPS = ("__year", "__gte", "__gt", "__lt", "__lte", "__date")
+_LEADING_YEAR = re.compile(r"\s*([-+]?)(\d+)-")
+
+
+def admin_dates_in_range(params) -> bool:
+    """Whether every date in an admin list's query string falls in 1900-2100.
+    Year 1 or 9999 in a date filter overflows when Django turns the local
+    day into UTC, or works out the next day, and that is a server error.
+    Other malformed values are left to the admin, which refuses them itself."""
+    for key, values in params.lists():
+        if not key.endswith(_DATE_LOOKUPS):
+            continue
+        for value in values:
+            if key.endswith("__year"):
+                year = value.strip()
+                if not (year.isascii() and year.isdigit()):
+                    continue
+            else:
+                match = _LEADING_YEAR.match(value)
+                if match is None:
+                    continue
+                sign, year = match.groups()
+                if sign:
+                    return False
+            if not EARLIEST_DAY.year <= int(year) <= LATEST_DAY.year:
+                return False
+    return True
 
 
 class BoundedDateHierarchyMixin:

@@ -9,10 +9,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import SuspiciousOperation
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
 from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.bounds import admin_dates_in_range
 
 SESSION_STARTED = "_session_started"
 SESSION_LAST_SEEN = "_session_last_seen"
@@ -142,4 +145,19 @@ class RefuseNulBytesMiddleware:
             for key, values in request.GET.lists()
         ):
             return bad_request(request, SuspiciousOperation("NUL byte in the request"))
+        return self.get_response(request)
+
+
+class RefuseAdminDatesOutOfRangeMiddleware:
+    """An admin list asked for a date outside 1900-2100 is a 400, in every
+    admin, those of installed packages too (accounts.bounds explains why)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(reverse("admin:index")) and not admin_dates_in_range(
+            request.GET
+        ):
+            return bad_request(request, SuspiciousOperation("Admin date out of range"))
         return self.get_response(request)

@@ -51,3 +51,43 @@ def test_an_admin_autocomplete_with_an_id_no_user_could_have_says_so(
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
     assert (Clinic.objects.count(), Membership.objects.count(), Patient.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "attempt_time__gte=0001-01-01&attempt_time__lt=0001-01-01",
+        "attempt_time__gte=9999-12-31&attempt_time__lt=9999-12-31",
+        "attempt_time__year=9999&attempt_time__month=12&attempt_time__day=31",
+        "attempt_time__gte=-2026-01-01",
+        "logout_time__lt=0001-01-01+00:00:00",
+    ],
+)
+def test_an_admin_date_filter_out_of_range_is_a_400_in_a_packages_admin_too(staff_client, query):
+    response = staff_client.get(f"/admin/axes/accesslog/?{query}")
+    assert response.status_code == 400
+    assert "We could not understand that request" in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/otp_totp/totpdevice/?created_at__gte=0001-01-01&created_at__lt=0001-01-02",
+        "/admin/otp_static/staticdevice/?last_used_at__gte=9999-12-31",
+        "/admin/axes/accessattempt/?attempt_time__gte=1899-12-31",
+    ],
+)
+def test_the_second_factor_and_sign_in_lists_refuse_them_too(staff_client, url):
+    assert staff_client.get(url).status_code == 400
+
+
+def test_an_admin_date_filter_in_range_still_works(staff_client):
+    response = staff_client.get(
+        "/admin/axes/accesslog/",
+        {
+            "attempt_time__gte": "2026-01-01 00:00:00+00:00",
+            "attempt_time__lt": "2026-01-02 00:00:00+00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "0 access logs" in response.text
