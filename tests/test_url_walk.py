@@ -6,9 +6,14 @@ without someone deciding who may reach it. The expected answers are:
 - ``LOGIN``: redirected to the sign-in page;
 - an HTTP status code (200, 302, 403, 404, 405, 410);
 - for the object URLs, Clinic B's practitioner asks for Clinic A's objects
-  and must get 404, never 403 or the page.
+  and must get 404, never 403 or the page; then the same URLs are walked
+  with Clinic B's objects, and Clinic A's practitioner and patient get 404.
+
+The admin's patterns (Django's and the packages' as well as ours) are walked
+too, with real ids: staff only, and never a server error for staff.
 """
 
+import re
 from dataclasses import dataclass, field
 from uuid import uuid4
 
@@ -182,6 +187,19 @@ def walk(patterns, prefix=""):
             yield entry.name, prefix + str(entry.pattern)
 
 
+def walk_admin(patterns, prefix="", inside=False):
+    """Yield (name, route) for every pattern of the admin, named or not."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk_admin(
+                entry.url_patterns,
+                prefix + str(entry.pattern),
+                inside or entry.namespace == "admin",
+            )
+        elif isinstance(entry, URLPattern) and inside:
+            yield entry.name, prefix + str(entry.pattern)
+
+
 @pytest.fixture
 def world(pat, quinn, alice, bob, staff, clinic_a):
     stranger = Patient.objects.create(
@@ -222,6 +240,45 @@ def world(pat, quinn, alice, bob, staff, clinic_a):
     }
 
 
+# The objects that belong to one clinic. The walk asks for Clinic A's above;
+# below, Clinic B's, and each persona must then get what the other clinic's
+# persona got: alice 404 where bob had it, bob what alice had.
+CLINIC_SCOPED = ("patient", "plan", "screening", "session", "report")
+
+
+@pytest.fixture
+def clinic_b_world(world, quinn, bob):
+    """Quinn, Clinic B's patient, in the state pat is in the walk's world."""
+    from mats.models import RoutineTemplate, SafetyVersion
+
+    acknowledge_safety_version(
+        quinn, SafetyVersion.objects.get(number=world["safety_version"]["number"])
+    )
+    screening = screen(quinn)
+    plan = make_plan(quinn, RoutineTemplate.objects.get(slug=world["routine"]["slug"]))
+    session = plan.sessions.get(date=patient_today(quinn))
+    reported = report_side_effect(quinn, codes=["bruising"], details="", submission_key=uuid4())
+    return {
+        "session": {"pk": session.pk},
+        "report": {"pk": reported.report.pk},
+        "plan": {"pk": quinn.pk, "plan_pk": plan.pk},
+        "patient": {"pk": quinn.pk},
+        "screening": {"pk": quinn.pk, "screening_pk": screening.pk},
+    }
+
+
+def mirrored(answers: dict) -> dict:
+    """What each persona should get for Clinic B's object, from what they get for Clinic A's."""
+    pat = answers["pat"]
+    return {
+        **answers,
+        "alice": answers["bob"],
+        "bob": answers["alice"],
+        # Pat's own object answered; Quinn's is not there for pat.
+        "pat": 404 if pat not in (LOGIN, 403, 405) else pat,
+    }
+
+
 def _outcome(response):
     if response.status_code == 302 and response["Location"].startswith(reverse("login")):
         return LOGIN
@@ -258,6 +315,36 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
+@pytest.mark.parametrize(
+    "name", sorted(name for name, row in ACCESS.items() if row.kwargs in CLINIC_SCOPED)
+)
+def test_clinic_b_objects_answer_each_persona_mirrored(
+    name, clinic_b_world, visitor_client, pat_client, alice_client, bob_client, staff_client
+):
+    clients = {
+        "visitor": visitor_client,
+        "pat": pat_client,
+        "alice": alice_client,
+        "bob": bob_client,
+        "staff": staff_client,
+    }
+    row = ACCESS[name]
+    url = reverse(name, kwargs=clinic_b_world[row.kwargs])
+    seen = {}
+    expected = {}
+    for persona in PERSONAS:
+        for method in ("get", "post"):
+            response = getattr(clients[persona], method)(url)
+            seen[(persona, method)] = _outcome(response)
+            expected[(persona, method)] = mirrored(getattr(row, method))[persona]
+    assert seen == expected
+
+
+def test_both_clinics_are_walked_with_the_same_object_urls():
+    scoped = [name for name, row in ACCESS.items() if row.kwargs in CLINIC_SCOPED]
+    assert len(scoped) == 23
+
+
 def test_walk_covers_all_sixty_nine_patterns():
     walked = list(walk(get_resolver().url_patterns))
     assert len(walked) == 69
@@ -272,3 +359,84 @@ def test_admin_is_for_staff_only(
         response = client.get(index)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+ADMIN_LOGIN = "admin login"
+
+
+def _admin_kwargs(name: str, route: str, world: dict) -> dict:
+    """Real values for an admin pattern's parts: the first row of its model."""
+    from django.contrib import admin as django_admin
+    from django.contrib.contenttypes.models import ContentType
+
+    model = None
+    for candidate in django_admin.site._registry:
+        prefix = f"{candidate._meta.app_label}_{candidate._meta.model_name}_"
+        if (
+            name and name.startswith(prefix)
+        ) or f"/{candidate._meta.app_label}/{candidate._meta.model_name}/" in "/" + route:
+            model = candidate
+    row = model._default_manager.order_by("pk").first() if model else None
+    key = str(row.pk) if row else "1"
+    kwargs = {}
+    for part in ("object_id", "id", "pk"):
+        if f"<path:{part}>" in route or f"<int:{part}>" in route or f"<{part}>" in route:
+            kwargs[part] = key
+    if "content_type_id" in route:
+        kwargs["content_type_id"] = str(ContentType.objects.get_for_model(Patient).pk)
+        kwargs["object_id"] = str(world["patient"]["pk"])
+    if "app_label" in route:
+        kwargs["app_label"] = "accounts"
+    if "(?P<url>" in route:
+        kwargs["url"] = "no-such-page/"
+    return kwargs
+
+
+def _admin_url(route: str, kwargs: dict) -> str:
+    url = "/" + route.replace("^", "").replace("$", "")
+    for key, value in kwargs.items():
+        url = re.sub(rf"<(?:\w+:)?{key}>|\(\?P<{key}>[^)]*\)+", value, url)
+    return url.replace("//", "/")
+
+
+def _admin_outcome(response):
+    if response.status_code == 302 and response["Location"].startswith(reverse("admin:login")):
+        return ADMIN_LOGIN
+    return _outcome(response)
+
+
+def test_every_admin_pattern_is_for_staff_only(
+    world, staff, visitor_client, pat_client, alice_client, bob_client, staff_client
+):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # Real rows for the second-factor admins' object pages.
+    TOTPDevice.objects.create(user=staff, name="walk", confirmed=True)
+    StaticDevice.objects.create(user=staff, name="walk", confirmed=True)
+    clients = {
+        "visitor": visitor_client,
+        "pat": pat_client,
+        "alice": alice_client,
+        "bob": bob_client,
+    }
+    seen = {}
+    expected = {}
+    walked = list(walk_admin(get_resolver().url_patterns))
+    for name, route in walked:
+        url = _admin_url(route, _admin_kwargs(name, route, world))
+        for persona, client in clients.items():
+            seen[(name or route, persona)] = _admin_outcome(client.get(url))
+            expected[(name or route, persona)] = ADMIN_FOR_OTHERS.get(name, SIGN_IN)
+        staff_answer = _admin_outcome(staff_client.get(url))
+        # Staff get the page, a redirect within the admin, or a refusal
+        # (records the site writes itself cannot be added): never a sign-in.
+        assert staff_answer not in SIGN_IN and staff_answer < 500, (name or route, staff_answer)
+    assert {key: value for key, value in seen.items() if value not in expected[key]} == {}
+    assert len(walked) == 194
+
+
+# Who is not staff is sent to a sign-in page for every admin address, except
+# the admin's own sign-in page (shown) and sign-out (a GET is sent away).
+SIGN_IN = (LOGIN, ADMIN_LOGIN)
+ADMIN_FOR_OTHERS = {"login": (200,), "logout": (302, ADMIN_LOGIN)}
