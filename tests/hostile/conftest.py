@@ -2,6 +2,8 @@
 Clinic A, and Clinic B's own, whose ids are hostile values for Clinic A's
 forms."""
 
+import time
+
 import pytest
 from django.test import Client
 
@@ -27,6 +29,21 @@ def hostile_world(world, quinn, bob, clinic_b):  # noqa: F811
             {str(quinn.pk), str(bob.pk), str(clinic_b.pk), str(plan.pk), str(session.pk)}
         ),
     }
+
+
+_STARTED = time.monotonic()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After the run: how many hostile requests were sent, and their answers."""
+    from tests.hostile.drive import EXAMPLES
+
+    if EXAMPLES:
+        answers = ", ".join(f"{k}: {v}" for k, v in sorted(EXAMPLES.items()) if k != "examples")
+        seconds = time.monotonic() - _STARTED
+        terminalreporter.write_line(
+            f"hostile: {EXAMPLES['examples']} examples in {seconds:.0f} s ({answers})"
+        )
 
 
 @pytest.fixture
