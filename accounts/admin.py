@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.shortcuts import get_object_or_404
+
+# Imported first, so that its own registration is there to be replaced below.
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.bounds import BoundedDateHierarchyMixin, could_be_a_key
 from accounts.models import (
@@ -152,3 +157,21 @@ class DeletionRequestAdmin(RecordAdmin):
     list_filter = ("patient__clinic",)
     date_hierarchy = "requested_at"
     fields = ("patient", "requested_at", "withdrawn_at", "handled_at", "handled_by")
+
+
+class TOTPDeviceAdminWith404(TOTPDeviceAdmin):
+    """django-otp's, except that a device that does not exist (deleted, or an
+    id typed by hand) is a 404 on its set-up and QR code pages, not a 500."""
+
+    def config_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().qrcode_view(request, pk)
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TOTPDeviceAdminWith404)

@@ -91,3 +91,18 @@ def test_an_admin_date_filter_in_range_still_works(staff_client):
     )
     assert response.status_code == 200
     assert "0 access logs" in response.text
+
+
+@pytest.mark.parametrize("page", ["config", "qrcode"])
+def test_a_second_factor_device_that_does_not_exist_is_a_404_in_the_admin(staff_client, page):
+    response = staff_client.get(f"/admin/otp_totp/totpdevice/999999/{page}/")
+    assert response.status_code == 404
+
+
+def test_an_existing_devices_set_up_page_still_shows(staff_client, staff):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    response = staff_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/")
+    assert response.status_code == 200
+    assert f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/" in response.text
