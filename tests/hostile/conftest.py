@@ -20,8 +20,11 @@ def hostile_world(world, quinn, bob, clinic_b):  # noqa: F811
     screen(quinn)
     plan = make_plan(quinn, RoutineTemplate.objects.get(slug=world["routine"]["slug"]))
     session = plan.sessions.get(date=patient_today(quinn))
+    from tests.hostile.discovery import admin_rows
+
     return {
         **world,
+        **admin_rows(),
         "slugs": {"routine": world["routine"]["slug"]},
         "stranger": {"pk": Patient.objects.get(email="new@patients.example").pk},
         # Ids that belong to Clinic B: never to be read or changed from Clinic A.

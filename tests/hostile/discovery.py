@@ -124,7 +124,27 @@ def pages() -> list[Page]:
                 found.append(Page(persona, name, row.kwargs or ""))
     found += EXTRA_PAGES
     found += [Page("staff", name) for name in admin_pages()]
+    # Each admin change page, for a real row of its model.
+    found += [Page("staff", f"{info}_change", info) for info in admin_models()]
     return found
+
+
+def admin_models() -> list[str]:
+    return [
+        f"admin:{model._meta.app_label}_{model._meta.model_name}" for model in admin.site._registry
+    ]
+
+
+def admin_rows() -> dict[str, dict]:
+    """The first row of each admin model that has one, as URL kwargs."""
+    rows = {}
+    for model in admin.site._registry:
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            rows[f"admin:{model._meta.app_label}_{model._meta.model_name}"] = {
+                "object_id": str(first.pk)
+            }
+    return rows
 
 
 def admin_pages() -> list[str]:
@@ -252,7 +272,7 @@ def discover(clients: dict, world: dict, *, only: Callable[[Page], bool] = lambd
     order, each page visited in the state it names."""
     forms: dict[str, FoundForm] = {}
     query_pages: dict[str, QueryPage] = {}
-    wanted = [page for page in pages() if only(page)]
+    wanted = [page for page in pages() if only(page) and (not page.kwargs or page.kwargs in world)]
     for state, setup in STATES.items():
         in_state = [page for page in wanted if page.state == state]
         if not in_state:

@@ -99,30 +99,51 @@ FORMS = {
     "staff GET admin:otp_totp_totpdevice_changelist": Page(
         "staff", "admin:otp_totp_totpdevice_changelist"
     ),
+    "staff POST admin:accounts_auditevent_change": Page(
+        "staff", "admin:accounts_auditevent_change", "admin:accounts_auditevent"
+    ),
     "staff POST admin:accounts_auditevent_changelist": Page(
         "staff", "admin:accounts_auditevent_changelist"
     ),
     "staff POST admin:accounts_clinic_add": Page("staff", "admin:accounts_clinic_add"),
+    "staff POST admin:accounts_clinic_change": Page(
+        "staff", "admin:accounts_clinic_change", "admin:accounts_clinic"
+    ),
     "staff POST admin:accounts_clinic_changelist": Page(
         "staff", "admin:accounts_clinic_changelist"
     ),
     "staff POST admin:accounts_deletionrequest_changelist": Page(
         "staff", "admin:accounts_deletionrequest_changelist"
     ),
+    "staff POST admin:accounts_invitation_change": Page(
+        "staff", "admin:accounts_invitation_change", "admin:accounts_invitation"
+    ),
     "staff POST admin:accounts_invitation_changelist": Page(
         "staff", "admin:accounts_invitation_changelist"
     ),
     "staff POST admin:accounts_membership_add": Page("staff", "admin:accounts_membership_add"),
+    "staff POST admin:accounts_membership_change": Page(
+        "staff", "admin:accounts_membership_change", "admin:accounts_membership"
+    ),
     "staff POST admin:accounts_membership_changelist": Page(
         "staff", "admin:accounts_membership_changelist"
     ),
     "staff POST admin:accounts_patient_add": Page("staff", "admin:accounts_patient_add"),
+    "staff POST admin:accounts_patient_change": Page(
+        "staff", "admin:accounts_patient_change", "admin:accounts_patient"
+    ),
     "staff POST admin:accounts_patient_changelist": Page(
         "staff", "admin:accounts_patient_changelist"
     ),
     "staff POST admin:accounts_user_add": Page("staff", "admin:accounts_user_add"),
+    "staff POST admin:accounts_user_change": Page(
+        "staff", "admin:accounts_user_change", "admin:accounts_user"
+    ),
     "staff POST admin:accounts_user_changelist": Page("staff", "admin:accounts_user_changelist"),
     "staff POST admin:auth_group_add": Page("staff", "admin:auth_group_add"),
+    "staff POST admin:auth_group_change": Page(
+        "staff", "admin:auth_group_change", "admin:auth_group"
+    ),
     "staff POST admin:auth_group_changelist": Page("staff", "admin:auth_group_changelist"),
     "staff POST admin:axes_accessattempt_changelist": Page(
         "staff", "admin:axes_accessattempt_changelist"
@@ -130,7 +151,13 @@ FORMS = {
     "staff POST admin:axes_accessfailurelog_changelist": Page(
         "staff", "admin:axes_accessfailurelog_changelist"
     ),
+    "staff POST admin:axes_accesslog_change": Page(
+        "staff", "admin:axes_accesslog_change", "admin:axes_accesslog"
+    ),
     "staff POST admin:axes_accesslog_changelist": Page("staff", "admin:axes_accesslog_changelist"),
+    "staff POST admin:background_heartbeat_change": Page(
+        "staff", "admin:background_heartbeat_change", "admin:background_heartbeat"
+    ),
     "staff POST admin:background_heartbeat_changelist": Page(
         "staff", "admin:background_heartbeat_changelist"
     ),
@@ -142,6 +169,9 @@ FORMS = {
     ),
     "staff POST admin:logout": Page("staff", "admin:index"),
     "staff POST admin:mats_contraindication_add": Page("staff", "admin:mats_contraindication_add"),
+    "staff POST admin:mats_contraindication_change": Page(
+        "staff", "admin:mats_contraindication_change", "admin:mats_contraindication"
+    ),
     "staff POST admin:mats_contraindication_changelist": Page(
         "staff", "admin:mats_contraindication_changelist"
     ),
@@ -150,24 +180,45 @@ FORMS = {
         "staff", "admin:mats_evidencesummary_changelist"
     ),
     "staff POST admin:mats_guidancepage_add": Page("staff", "admin:mats_guidancepage_add"),
+    "staff POST admin:mats_guidancepage_change": Page(
+        "staff", "admin:mats_guidancepage_change", "admin:mats_guidancepage"
+    ),
     "staff POST admin:mats_guidancepage_changelist": Page(
         "staff", "admin:mats_guidancepage_changelist"
     ),
     "staff POST admin:mats_position_add": Page("staff", "admin:mats_position_add"),
+    "staff POST admin:mats_position_change": Page(
+        "staff", "admin:mats_position_change", "admin:mats_position"
+    ),
     "staff POST admin:mats_position_changelist": Page("staff", "admin:mats_position_changelist"),
     "staff POST admin:mats_routinetemplate_add": Page("staff", "admin:mats_routinetemplate_add"),
+    "staff POST admin:mats_routinetemplate_change": Page(
+        "staff", "admin:mats_routinetemplate_change", "admin:mats_routinetemplate"
+    ),
     "staff POST admin:mats_routinetemplate_changelist": Page(
         "staff", "admin:mats_routinetemplate_changelist"
     ),
     "staff POST admin:mats_safetysection_add": Page("staff", "admin:mats_safetysection_add"),
+    "staff POST admin:mats_safetysection_change": Page(
+        "staff", "admin:mats_safetysection_change", "admin:mats_safetysection"
+    ),
     "staff POST admin:mats_safetysection_changelist": Page(
         "staff", "admin:mats_safetysection_changelist"
+    ),
+    "staff POST admin:mats_safetyversion_change": Page(
+        "staff", "admin:mats_safetyversion_change", "admin:mats_safetyversion"
     ),
     "staff POST admin:mats_safetyversion_changelist": Page(
         "staff", "admin:mats_safetyversion_changelist"
     ),
     "staff POST admin:mats_stoprule_add": Page("staff", "admin:mats_stoprule_add"),
+    "staff POST admin:mats_stoprule_change": Page(
+        "staff", "admin:mats_stoprule_change", "admin:mats_stoprule"
+    ),
     "staff POST admin:mats_stoprule_changelist": Page("staff", "admin:mats_stoprule_changelist"),
+    "staff POST admin:notifications_outgoingemail_change": Page(
+        "staff", "admin:notifications_outgoingemail_change", "admin:notifications_outgoingemail"
+    ),
     "staff POST admin:notifications_outgoingemail_changelist": Page(
         "staff", "admin:notifications_outgoingemail_changelist"
     ),
@@ -181,12 +232,21 @@ FORMS = {
     "staff POST admin:otp_totp_totpdevice_changelist": Page(
         "staff", "admin:otp_totp_totpdevice_changelist"
     ),
+    "staff POST admin:plans_plan_change": Page(
+        "staff", "admin:plans_plan_change", "admin:plans_plan"
+    ),
     "staff POST admin:plans_plan_changelist": Page("staff", "admin:plans_plan_changelist"),
+    "staff POST admin:plans_screening_change": Page(
+        "staff", "admin:plans_screening_change", "admin:plans_screening"
+    ),
     "staff POST admin:plans_screening_changelist": Page(
         "staff", "admin:plans_screening_changelist"
     ),
     "staff POST admin:usage_sessionlog_changelist": Page(
         "staff", "admin:usage_sessionlog_changelist"
+    ),
+    "staff POST admin:usage_sideeffectreport_change": Page(
+        "staff", "admin:usage_sideeffectreport_change", "admin:usage_sideeffectreport"
     ),
     "staff POST admin:usage_sideeffectreport_changelist": Page(
         "staff", "admin:usage_sideeffectreport_changelist"
