@@ -1,0 +1,78 @@
+"""The hostile harness itself can fail: it notices a server error, a row
+written by a refusal, a value stored out of bounds, two clinics tied
+together, and its strategies do change both dates at once."""
+
+from datetime import date
+
+import pytest
+from django.http import HttpResponse
+from hypothesis import find
+
+from accounts.models import Patient
+from clinic.plans.models import Plan
+from tests.hostile.drive import check
+from tests.hostile.rows import crossing_clinics, row_counts, stored_out_of_bounds
+from tests.hostile.values import submission
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_server_error_fails_the_check(db, status):
+    with pytest.raises(AssertionError, match=f"answered {status}"):
+        check(HttpResponse(status=status), method="post", view_name="x", before=row_counts())
+
+
+def test_a_row_written_by_a_refusal_fails_the_check(pat, clinic_a, alice):
+    before = row_counts()
+    Patient.objects.create(clinic=clinic_a, primary_practitioner=alice, full_name="New", email="")
+    with pytest.raises(AssertionError, match="rows were written"):
+        check(HttpResponse(status=200), method="post", view_name="x", before=before)
+
+
+def test_a_row_written_by_a_success_passes_the_check(pat, clinic_a, alice):
+    before = row_counts()
+    Patient.objects.create(clinic=clinic_a, primary_practitioner=alice, full_name="New", email="")
+    check(HttpResponse(status=302), method="post", view_name="x", before=before)
+
+
+def test_a_date_out_of_bounds_is_noticed(world):
+    assert stored_out_of_bounds() == []
+    # Both ends move, so the database's own 26-week rule still holds.
+    Plan.objects.update(start_date=date(9999, 12, 1), end_date=date(9999, 12, 31))
+    assert stored_out_of_bounds() == ["plans.Plan"]
+
+
+def test_a_text_longer_than_its_column_is_noticed(pat):
+    Patient.objects.filter(pk=pat.pk).update(full_name="x" * 1000)
+    assert stored_out_of_bounds() == ["accounts.Patient"]
+
+
+def test_a_patient_of_one_clinic_with_another_clinics_practitioner_is_noticed(pat, bob):
+    assert crossing_clinics() == []
+    Patient.objects.filter(pk=pat.pk).update(primary_practitioner=bob)
+    assert crossing_clinics() == [f"patient {pat.pk}"]
+
+
+def test_both_dates_of_a_range_are_changed_together():
+    fields = (("start_date", ("2026-03-01",)), ("end_date", ("2026-03-28",)), ("note", ("",)))
+    kinds = {"start_date": "date", "end_date": "date", "note": "textarea"}
+    strategy = submission(fields, kinds, {}, ["99"], date(2026, 3, 1))
+    both = find(
+        strategy,
+        lambda data: (
+            data.get("start_date") not in (None, ["2026-03-01"])
+            and data.get("end_date") not in (None, ["2026-03-28"])
+        ),
+    )
+    assert both["start_date"] != ["2026-03-01"] and both["end_date"] != ["2026-03-28"]
+
+
+def test_fields_are_repeated_and_dropped_too():
+    fields = (("a", ("1",)), ("b", ("2",)))
+    strategy = submission(fields, {}, {}, ["99"], date(2026, 3, 1))
+    assert len(find(strategy, lambda data: len(data.get("a", [])) > 1)["a"]) > 1
+    assert "b" not in find(strategy, lambda data: "b" not in data)
+
+
+def test_another_clinics_ids_are_among_the_values():
+    strategy = submission((("patient", ("1",)),), {}, {}, ["4242"], date(2026, 3, 1))
+    assert find(strategy, lambda data: any("4242" in values for values in data.values()))
