@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import SuspiciousOperation
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -16,6 +17,7 @@ from django.views.defaults import bad_request
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.bounds import admin_dates_in_range
+from accounts.text import displayable
 
 SESSION_STARTED = "_session_started"
 SESSION_LAST_SEEN = "_session_last_seen"
@@ -160,4 +162,32 @@ class RefuseAdminDatesOutOfRangeMiddleware:
             request.GET
         ):
             return bad_request(request, SuspiciousOperation("Admin date out of range"))
+        return self.get_response(request)
+
+
+class AdminLoneSurrogatesMiddleware:
+    """In the admin, half of a UTF-16 surrogate pair in a posted field becomes
+    U+FFFD, as a browser and Django's own decoding would have made it.
+
+    Only a multipart post declaring a charset such as UTF-7 can carry one
+    (tests/lone_surrogate.py). The site's own forms refuse it with a message
+    (accounts.text); the admin's forms, the packages' included, show the
+    value again, and a page holding one cannot be sent: a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path.startswith(reverse("admin:index")):
+            posted = request.POST
+            if any(
+                displayable(key) != key or any(displayable(v) != v for v in values)
+                for key, values in posted.lists()
+            ):
+                cleaned = QueryDict(mutable=True)
+                for key, values in posted.lists():
+                    cleaned.setlist(displayable(key), [displayable(v) for v in values])
+                cleaned._mutable = False
+                request.POST = cleaned
         return self.get_response(request)

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "accounts.middleware.PrivateNoStoreMiddleware",
     "accounts.middleware.RefuseNulBytesMiddleware",
     "accounts.middleware.RefuseAdminDatesOutOfRangeMiddleware",
+    "accounts.middleware.AdminLoneSurrogatesMiddleware",
     # Axes goes last so that it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]

@@ -106,3 +106,33 @@ def test_an_existing_devices_set_up_page_still_shows(staff_client, staff):
     response = staff_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/")
     assert response.status_code == 200
     assert f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/" in response.text
+
+
+def test_a_lone_surrogate_posted_to_an_admin_form_is_shown_as_a_replacement_character(
+    staff_client,
+):
+    from tests.lone_surrogate import CONTENT_TYPE, SHOWN_AGAIN, TEXT, multipart
+
+    response = staff_client.post(
+        "/admin/otp_totp/totpdevice/add/",
+        data=multipart({"user": TEXT, "name": "", "key": "", "step": "30"}),
+        content_type=CONTENT_TYPE,
+    )
+    assert response.status_code == 200
+    assert SHOWN_AGAIN in response.text
+    assert "Please correct the errors below." in response.text
+
+
+def test_a_lone_surrogate_in_an_admin_text_field_is_saved_as_the_browser_would_send_it(
+    staff_client,
+):
+    from mats.models import SafetySection
+    from tests.lone_surrogate import CONTENT_TYPE, SHOWN_AGAIN, TEXT, multipart
+
+    response = staff_client.post(
+        "/admin/mats/safetysection/add/",
+        data=multipart({"title": TEXT, "code": "surrogate", "body": "Body.", "order": "1"}),
+        content_type=CONTENT_TYPE,
+    )
+    assert response.status_code == 302
+    assert SafetySection.objects.get(code="surrogate").title == SHOWN_AGAIN
