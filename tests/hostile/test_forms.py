@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.hostile.conftest import client_for
 from tests.hostile.discovery import CSRF, STATES, discover, url_name
-from tests.hostile.drive import FEW, HOSTILE, check, row_counts, send, submissions
+from tests.hostile.drive import FEW, HOSTILE, check, record, row_counts, send, submissions
 from tests.hostile.registry import FORMS
 
 
@@ -43,6 +43,7 @@ def test_hostile_values_never_break_a_form(key, clients, people, hostile_world):
             response = send.get(client, form.action, data)
         else:
             response = send.post(client, form.action, data, multipart=multipart)
+        record(response)
         check(response, method=form.method, view_name=view_name, before=before)
 
     hostile()
