@@ -9,6 +9,9 @@ without someone deciding who may reach it. The expected answers are:
   and must get 404, never 403 or the page; then the same URLs are walked
   with Clinic B's objects, and Clinic A's practitioner and patient get 404.
 
+A clinic admin of Clinic A (the fifth role) is answered as alice is, for
+every pattern, and gets 404 for Clinic B's objects.
+
 The admin's patterns (Django's and the packages' as well as ours) are walked
 too, with real ids: staff only, and never a server error for staff.
 """
@@ -338,6 +341,42 @@ def test_clinic_b_objects_answer_each_persona_mirrored(
             seen[(persona, method)] = _outcome(response)
             expected[(persona, method)] = mirrored(getattr(row, method))[persona]
     assert seen == expected
+
+
+@pytest.fixture
+def carol_client(clinic_a):
+    """Clinic A's clinic admin: every page answers her as it answers alice."""
+    from django.test import Client
+
+    from accounts.models import Membership
+    from tests.conftest import make_user
+
+    carol = Membership.objects.create(
+        user=make_user("carol@a.example", "Carol Clinic-Admin"),
+        clinic=clinic_a,
+        role=Membership.Role.CLINIC_ADMIN,
+    )
+    client = Client()
+    client.force_login(carol.user)
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_a_clinic_admin_is_answered_as_a_practitioner_of_the_clinic(name, world, carol_client):
+    row = ACCESS[name]
+    url = reverse(name, kwargs=world[row.kwargs] if row.kwargs else None)
+    seen = {method: _outcome(getattr(carol_client, method)(url)) for method in ("get", "post")}
+    assert seen == {"get": row.get["alice"], "post": row.post["alice"]}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, row in ACCESS.items() if row.kwargs in CLINIC_SCOPED)
+)
+def test_a_clinic_admin_gets_404_for_the_other_clinics_objects(name, clinic_b_world, carol_client):
+    row = ACCESS[name]
+    url = reverse(name, kwargs=clinic_b_world[row.kwargs])
+    seen = {method: _outcome(getattr(carol_client, method)(url)) for method in ("get", "post")}
+    assert seen == {"get": row.get["bob"], "post": row.post["bob"]}
 
 
 def test_both_clinics_are_walked_with_the_same_object_urls():
