@@ -7,6 +7,10 @@ without someone deciding who may reach it. The expected answers are:
 - an HTTP status code (200, 302, 403, 404, 405, 410);
 - for the object URLs, Clinic B's practitioner asks for Clinic A's objects
   and must get 404, never 403 or the page.
+
+Carol is Clinic A's clinic admin. She answers as Clinic A's practitioner
+(alice) does unless a row names her: a clinic admin does everything a
+practitioner does, and reads the clinic's audit trail besides.
 """
 
 from dataclasses import dataclass, field
@@ -29,7 +33,8 @@ from tests.factories import make_plan, screen
 from tests.mats.factories import give_picture, make_routine, make_safety_content
 
 LOGIN = "login"
-PERSONAS = ("visitor", "pat", "alice", "bob", "staff")
+# Carol last: her POSTs come after everyone else's, as alice's come before bob's.
+PERSONAS = ("visitor", "pat", "alice", "bob", "staff", "carol")
 
 
 def everyone(answer):
@@ -46,6 +51,12 @@ class Row:
     post: dict
     kwargs: str | None = None  # which object from the world fills the URL
     notes: str = field(default="")
+
+    def __post_init__(self):
+        # Copies: the shared answer sets above must stay without carol, so
+        # that a row spreading one with its own "alice" gives carol the same.
+        self.get = {"carol": self.get["alice"], **self.get}
+        self.post = {"carol": self.post["alice"], **self.post}
 
 
 PATIENT_ONLY = {"visitor": LOGIN, "pat": 200, "alice": 403, "bob": 403, "staff": 403}
@@ -124,6 +135,13 @@ ACCESS: dict[str, Row] = {
     "patient-reminder-offer": Row(get=signed_in(405), post={**PATIENT_ONLY, "pat": 400}),
     # A practitioner's (or clinic admin's) own email; an empty POST shows the form's errors.
     "practitioner-notifications": Row(get=PRACTITIONER_ONLY, post=PRACTITIONER_ONLY),
+    # The clinic's audit trail: its clinic admins only (staff read it in the admin).
+    "clinic-audit": Row(
+        get={"visitor": LOGIN, "pat": 403, "alice": 403, "bob": 403, "staff": 403, "carol": 200},
+        post=signed_in(405),
+    ),
+    # Who has looked at the patient's record, from Settings.
+    "record-access": Row(get=PATIENT_ONLY, post=signed_in(405)),
     # An empty POST answers nothing, so the questions come back with their errors.
     "safety-questions": Row(get=PATIENT_ONLY, post=PATIENT_ONLY),
     # The patient's day. Another patient's session or report is 404 (tested in
@@ -183,7 +201,7 @@ def walk(patterns, prefix=""):
 
 
 @pytest.fixture
-def world(pat, quinn, alice, bob, staff, clinic_a):
+def world(pat, quinn, alice, bob, staff, carol, clinic_a):
     stranger = Patient.objects.create(
         clinic=clinic_a,
         primary_practitioner=alice,
@@ -236,7 +254,7 @@ def test_every_pattern_has_a_row():
 
 @pytest.mark.parametrize("name", sorted(ACCESS))
 def test_url_answers_each_persona_as_expected(
-    name, world, visitor_client, pat_client, alice_client, bob_client, staff_client
+    name, world, visitor_client, pat_client, alice_client, bob_client, staff_client, carol_client
 ):
     clients = {
         "visitor": visitor_client,
@@ -244,6 +262,7 @@ def test_url_answers_each_persona_as_expected(
         "alice": alice_client,
         "bob": bob_client,
         "staff": staff_client,
+        "carol": carol_client,
     }
     row = ACCESS[name]
     url = reverse(name, kwargs=world[row.kwargs] if row.kwargs else None)
@@ -258,17 +277,17 @@ def test_url_answers_each_persona_as_expected(
     assert seen == expected
 
 
-def test_walk_covers_all_sixty_nine_patterns():
+def test_walk_covers_all_seventy_one_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 69
+    assert len(walked) == 71
 
 
 def test_admin_is_for_staff_only(
-    visitor_client, pat_client, alice_client, bob_client, staff_client
+    visitor_client, pat_client, alice_client, bob_client, staff_client, carol_client
 ):
     index = reverse("admin:index")
     assert staff_client.get(index).status_code == 200
-    for client in (visitor_client, pat_client, alice_client, bob_client):
+    for client in (visitor_client, pat_client, alice_client, bob_client, carol_client):
         response = client.get(index)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
