@@ -4,13 +4,17 @@ Views call one of these on their first line. Each returns the object scoped
 to the signed-in person's clinic (or their own record) and raises
 ``PermissionDenied`` (403) for the wrong role or ``Http404`` for anything
 outside their clinic, so that another clinic's records are indistinguishable
-from records that do not exist.
+from records that do not exist. A request for a record that does exist but is
+not theirs leaves a REFUSE row in the audit trail (the existence check runs
+only on that path); the person sees the same 404 either way.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest
 
-from accounts.models import Membership, Patient
+from accounts import audit
+from accounts.models import AuditEvent, Membership, Patient
 
 
 def role_of(user) -> str | None:
@@ -44,7 +48,31 @@ def clinic_patient(request: HttpRequest, pk: int) -> Patient:
             pk=pk, clinic_id=membership.clinic_id
         )
     except Patient.DoesNotExist:
+        refuse_if_it_exists(request, Patient, pk, clinic_id=membership.clinic_id)
         raise Http404("No such patient in this clinic.") from None
+
+
+def scoped_or_404(
+    request: HttpRequest, rows: models.QuerySet, pk: int, *, clinic_id: int | None
+) -> models.Model:
+    """The row ``pk`` among ``rows`` (already scoped to the person), or 404;
+    asking for someone else's row is recorded as refused."""
+    try:
+        return rows.get(pk=pk)
+    except rows.model.DoesNotExist:
+        refuse_if_it_exists(request, rows.model, pk, clinic_id=clinic_id)
+        raise Http404("No such record.") from None
+
+
+def refuse_if_it_exists(
+    request: HttpRequest, model: type[models.Model], pk: int, *, clinic_id: int | None
+) -> None:
+    """Record a refused attempt on row ``pk`` of ``model`` if that row exists
+    (then it belongs to someone else). ``clinic_id`` is the asker's clinic:
+    the row says who tried, not whose record it was."""
+    if model._base_manager.filter(pk=pk).exists():
+        obj = model(pk=pk)
+        audit.record(request, AuditEvent.Action.REFUSE, obj, clinic_id=clinic_id)
 
 
 def own_patient_record(request: HttpRequest) -> Patient:

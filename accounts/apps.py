@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -8,3 +9,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the refusals' sentences, the receivers and the proxy check.
         from accounts import messages, signals, throttle  # noqa: F401
+
+
+class AuditedAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with ``accounts.admin_audit.AuditedAdminSite`` as its
+    site, so that everything done in it is audited."""
+
+    default = False  # named in INSTALLED_APPS; AccountsConfig stays this module's default
+    default_site = "accounts.admin_audit.AuditedAdminSite"

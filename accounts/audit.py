@@ -6,12 +6,12 @@ an ``Actor``: who acted and from which page. Views build it with
 recorded by the view that shows the data, with ``record``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 from django.http import HttpRequest
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Clinic, User
 from accounts.throttle import client_address
 
 
@@ -28,6 +28,11 @@ class Actor:
         user = getattr(request, "user", None)
         user = user if user is not None and user.is_authenticated else None
         return cls(user=user, path=request.path[:200], address=client_address(request))
+
+    def with_user(self, user: User | None) -> "Actor":
+        """The same request acting as ``user`` (at sign-in the request's user
+        is not yet the person; at sign-out it no longer is)."""
+        return replace(self, user=user)
 
 
 SYSTEM = Actor(user=None)
@@ -68,3 +73,30 @@ def record(
 ) -> AuditEvent:
     """Write one audit row for ``obj`` on behalf of the person making ``request``."""
     return write(Actor.of(request), action, obj, clinic_id=clinic_id, count=count)
+
+
+# Links followed from an object to the one that carries its clinic, in order.
+_TOWARDS_CLINIC = ("patient", "plan", "planned_session", "screening", "membership")
+
+
+def clinic_of(obj: models.Model | None) -> int | None:
+    """The clinic an object (or a person, as a member or a patient) belongs
+    to, or ``None`` for something of no clinic (the mat library, staff)."""
+    if obj is None:
+        return None
+    if isinstance(obj, Clinic):
+        return obj.pk
+    if isinstance(obj, User):
+        membership = getattr(obj, "membership", None)
+        if membership is not None:
+            return membership.clinic_id
+        patient = getattr(obj, "patient", None)
+        return patient.clinic_id if patient is not None else None
+    clinic_id = getattr(obj, "clinic_id", None)
+    if clinic_id is not None:
+        return clinic_id
+    for name in _TOWARDS_CLINIC:
+        related = getattr(obj, name, None)
+        if isinstance(related, models.Model):
+            return clinic_of(related)
+    return None

@@ -259,11 +259,38 @@ class Invitation(models.Model):
         return timezone.now() >= self.expires_at
 
 
+class AuditTrailIsPermanent(Exception):
+    """Something tried to change or delete an audit row."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Rows are added, never changed or deleted, through the site's manager.
+
+    Django's own cascades use the plain base manager, so deleting a user still
+    empties ``actor`` (SET_NULL) and the row stays; deleting a clinic with rows
+    is refused (PROTECT).
+    """
+
+    def update(self, **kwargs):
+        raise AuditTrailIsPermanent("Audit rows cannot be changed.")
+
+    def delete(self):
+        raise AuditTrailIsPermanent("Audit rows cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditTrailIsPermanent("Audit rows cannot be changed.")
+
+    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
+        raise AuditTrailIsPermanent("Audit rows cannot be changed.")
+
+
 class AuditEvent(models.Model):
     """Who read or changed which patient record, and when.
 
     Rows name objects by type and id only: no names, emails or health data
     ever go into the audit trail, so it can be kept and shared with auditors.
+    A row is written once: saving it again or deleting it raises
+    ``AuditTrailIsPermanent``.
     """
 
     class Action(models.TextChoices):
@@ -307,12 +334,22 @@ class AuditEvent(models.Model):
     # For LIST: how many patients the page showed.
     count = models.PositiveIntegerField(null=True, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} #{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsPermanent("Audit rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsPermanent("Audit rows cannot be deleted.")
 
 
 DELETION_MESSAGE_MAX_LENGTH = 500

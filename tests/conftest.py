@@ -1,8 +1,8 @@
 """Shared personas: who is signed in when a test makes a request.
 
-Clinic A has a practitioner (alice) and a patient (pat); Clinic B has a
-practitioner (bob) and a patient (quinn); staff is a staff admin with no
-clinic; a visitor is not signed in.
+Clinic A has a practitioner (alice), a clinic admin (carol, on request) and a
+patient (pat); Clinic B has a practitioner (bob) and a patient (quinn); staff
+is a staff admin with no clinic; a visitor is not signed in.
 """
 
 import time
@@ -134,6 +134,13 @@ def bob(clinic_b) -> Membership:
 
 
 @pytest.fixture
+def carol(clinic_a) -> Membership:
+    """Clinic A's clinic admin."""
+    user = make_user("carol@a.example", "Carol Clinic-Admin")
+    return Membership.objects.create(user=user, clinic=clinic_a, role=Membership.Role.CLINIC_ADMIN)
+
+
+@pytest.fixture
 def pat(clinic_a, alice) -> Patient:
     user = make_user("pat@patients.example", "Pat Patient")
     return Patient.objects.create(
@@ -171,6 +178,11 @@ def _client_for(user) -> Client:
 @pytest.fixture
 def alice_client(alice) -> Client:
     return _client_for(alice.user)
+
+
+@pytest.fixture
+def carol_client(carol) -> Client:
+    return _client_for(carol.user)
 
 
 @pytest.fixture

@@ -125,33 +125,42 @@ def own_data(patient: Patient, now: datetime) -> OwnData:
 
 def _record_access(patient: Patient) -> list[AuditEvent]:
     """The audit rows about the patient's record or any of their rows, in
-    one query however many (a subquery per kind of row): who read, exported
-    or changed them, and when.
+    one query however many, oldest first (see ``about_patient``)."""
+    return list(
+        AuditEvent.objects.filter(about_patient(patient.pk))
+        .select_related("actor__membership", "actor__patient")
+        .order_by("at", "pk")
+    )
+
+
+def about_patient(patient_id: int) -> Q:
+    """Audit rows about patient ``patient_id``'s record or any of their rows
+    (a subquery per kind of row): who read, exported or changed them.
 
     Rows about something since deleted (an undone check-off's log) cannot be
-    matched to the patient by id and are left out."""
+    matched to the patient by id and are left out; so are lists, which name
+    how many patients were shown, never who."""
     theirs: list[tuple[type[Model], object]] = [
-        (Patient, [patient.pk]),
-        (Plan, Plan.objects.filter(patient=patient)),
-        (Clearance, Clearance.objects.filter(plan__patient=patient)),
-        (SessionLog, SessionLog.objects.filter(planned_session__patient=patient)),
-        (SideEffectReport, SideEffectReport.objects.filter(patient=patient)),
-        (Screening, Screening.objects.filter(patient=patient)),
-        (ScreeningConfirmation, ScreeningConfirmation.objects.filter(screening__patient=patient)),
-        (SafetyAcknowledgement, SafetyAcknowledgement.objects.filter(patient=patient)),
-        (Appointment, Appointment.objects.filter(patient=patient)),
-        (Feedback, Feedback.objects.filter(patient=patient)),
-        (Invitation, Invitation.objects.filter(patient=patient)),
-        (DeletionRequest, DeletionRequest.objects.filter(patient=patient)),
-        (CalendarFeed, CalendarFeed.objects.filter(patient=patient)),
-        (ReminderSettings, ReminderSettings.objects.filter(patient=patient)),
+        (Patient, [patient_id]),
+        (Plan, Plan.objects.filter(patient_id=patient_id)),
+        (Clearance, Clearance.objects.filter(plan__patient_id=patient_id)),
+        (SessionLog, SessionLog.objects.filter(planned_session__patient_id=patient_id)),
+        (SideEffectReport, SideEffectReport.objects.filter(patient_id=patient_id)),
+        (Screening, Screening.objects.filter(patient_id=patient_id)),
+        (
+            ScreeningConfirmation,
+            ScreeningConfirmation.objects.filter(screening__patient_id=patient_id),
+        ),
+        (SafetyAcknowledgement, SafetyAcknowledgement.objects.filter(patient_id=patient_id)),
+        (Appointment, Appointment.objects.filter(patient_id=patient_id)),
+        (Feedback, Feedback.objects.filter(patient_id=patient_id)),
+        (Invitation, Invitation.objects.filter(patient_id=patient_id)),
+        (DeletionRequest, DeletionRequest.objects.filter(patient_id=patient_id)),
+        (CalendarFeed, CalendarFeed.objects.filter(patient_id=patient_id)),
+        (ReminderSettings, ReminderSettings.objects.filter(patient_id=patient_id)),
     ]
     about_them = Q()
     for model, rows in theirs:
         pks = rows if isinstance(rows, list) else rows.values("pk")
         about_them |= Q(object_type=model._meta.label_lower, object_id__in=pks)
-    return list(
-        AuditEvent.objects.filter(about_them)
-        .select_related("actor__membership", "actor__patient")
-        .order_by("at", "pk")
-    )
+    return about_them

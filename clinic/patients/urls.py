@@ -3,7 +3,7 @@ the patient's own data (downloads and the request to delete their account)."""
 
 from django.urls import path
 
-from clinic.patients import own_data_views, views
+from clinic.patients import own_data_views, trail_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,7 +16,10 @@ urlpatterns = [
         views.deletion_handled,
         name="deletion-handled",
     ),
+    # The clinic's audit trail, for its clinic admins.
+    path("clinic/audit/", trail_views.clinic_audit, name="clinic-audit"),
     # The patient's own data, from Settings.
+    path("home/settings/who-looked/", trail_views.record_access, name="record-access"),
     path("home/settings/data/my-data.json", own_data_views.own_data_json, name="own-data-json"),
     path("home/settings/data/my-data.csv", own_data_views.own_data_csv, name="own-data-csv"),
     path("home/settings/data/delete/", own_data_views.deletion_request, name="deletion-request"),

@@ -19,6 +19,7 @@ from accounts import audit
 from accounts.access import clinic_membership, clinic_patient, role_of
 from accounts.audit import Actor
 from accounts.errors import sentence
+from accounts.models import AuditEvent
 from clinic.patients.forms import AddPatientForm, PatientSearchForm
 from clinic.patients.queries import patient_list_page, patient_page
 from clinic.patients.services import (
@@ -55,6 +56,14 @@ def patient_list(request):
         show=search.cleaned_data["show"],
         page_number=search.cleaned_data["page"] or 1,
         now=timezone.now(),
+    )
+    # How many patients the page showed, never who, nor what was searched for.
+    audit.record(
+        request,
+        AuditEvent.Action.LIST,
+        membership.clinic,
+        clinic_id=membership.clinic_id,
+        count=len(page.rows.object_list),
     )
     # Searching as you type swaps in the results only; the address is the same.
     template = (

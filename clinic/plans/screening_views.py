@@ -3,13 +3,15 @@ asked in clinic, and a practitioner confirming an answer the patient took
 back."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import clinic_patient, own_patient_record
+from accounts import audit
+from accounts.access import clinic_patient, own_patient_record, scoped_or_404
 from accounts.audit import Actor
 from accounts.clock import patient_today
 from accounts.errors import sentence
+from accounts.models import AuditEvent
 from clinic.plans import gate
 from clinic.plans.errors import ScreeningRefused
 from clinic.plans.forms import ScreeningForm
@@ -89,6 +91,7 @@ def patient_screening(request, pk: int):
             message += " The plan that was waiting for them is now active."
         messages.success(request, message)
         return redirect("patient-detail", patient.pk)
+    audit.record(request, AuditEvent.Action.VIEW, patient, clinic_id=patient.clinic_id)
     return render(
         request,
         "plans/screening_form.html",
@@ -116,7 +119,9 @@ def screening_confirm(request, pk: int, screening_pk: int):
     """The practitioner has checked an answer that ruled the mat out and
     that the patient took back, and confirms the change."""
     patient = clinic_patient(request, pk)
-    screening = get_object_or_404(patient.screenings, pk=screening_pk)
+    screening = scoped_or_404(
+        request, patient.screenings.all(), screening_pk, clinic_id=patient.clinic_id
+    )
     try:
         _, started = confirm_withdrawal(
             screening,

@@ -13,13 +13,13 @@ from datetime import date
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts import audit
-from accounts.access import clinic_patient
+from accounts.access import clinic_patient, scoped_or_404
 from accounts.audit import Actor
 from accounts.clock import patient_today
 from accounts.errors import Refusals, sentence
@@ -136,14 +136,15 @@ def _saved_message(patient: Patient, plan: Plan) -> str:
 # --- A plan's page and its changes -------------------------------------------
 
 
-def _plan_of(patient: Patient, plan_pk: int) -> Plan:
-    return get_object_or_404(patient.plans.select_related("created_by"), pk=plan_pk)
+def _plan_of(request, patient: Patient, plan_pk: int) -> Plan:
+    plans = patient.plans.select_related("created_by")
+    return scoped_or_404(request, plans, plan_pk, clinic_id=patient.clinic_id)
 
 
 @require_GET
 def plan_detail(request, pk: int, plan_pk: int):
     patient = clinic_patient(request, pk)
-    plan = _plan_of(patient, plan_pk)
+    plan = _plan_of(request, patient, plan_pk)
     audit.record(request, "view", plan, clinic_id=patient.clinic_id)
     return render(request, "plans/plan_detail.html", plan_page(patient, plan))
 
@@ -180,7 +181,7 @@ def _change(request, patient: Patient, plan_pk: int, change: _Change):
     page saying so. A form error, or a refusal about one of the form's
     fields, shows the page again with the form; any other refusal is said
     above the page."""
-    plan = _plan_of(patient, plan_pk)
+    plan = _plan_of(request, patient, plan_pk)
     form = change.form(request.POST) if change.form else None
     if form is not None and not form.is_valid():
         return _plan_page_with(request, patient, plan, change.slot, form)
@@ -230,7 +231,7 @@ def plan_extend(request, pk: int, plan_pk: int):
 @require_POST
 def plan_clear(request, pk: int, plan_pk: int):
     patient = clinic_patient(request, pk)
-    plan = _plan_of(patient, plan_pk)
+    plan = _plan_of(request, patient, plan_pk)
     if not plan.is_waiting:
         messages.info(request, "This plan is not waiting for a clearance.")
         return redirect("plan-detail", patient.pk, plan.pk)

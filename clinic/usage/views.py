@@ -18,11 +18,11 @@ normally and redirect back.
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import own_patient_record
+from accounts.access import own_patient_record, scoped_or_404
 from accounts.audit import Actor
 from accounts.clock import patient_today
 from accounts.errors import Refusals, ServiceError, sentence
@@ -46,8 +46,10 @@ CARD = "usage/patient_home.html#card"
 DAY = "usage/session_day.html"
 
 
-def _own_session(patient: Patient, pk: int) -> PlannedSession:
-    return get_object_or_404(PlannedSession.objects.select_related("plan"), pk=pk, patient=patient)
+def _own_session(request: HttpRequest, patient: Patient, pk: int) -> PlannedSession:
+    """One of the patient's own sessions; another patient's is 404 (and recorded as refused)."""
+    sessions = PlannedSession.objects.select_related("plan").filter(patient=patient)
+    return scoped_or_404(request, sessions, pk, clinic_id=patient.clinic_id)
 
 
 def _add_refusals(form: Form, error: ServiceError | Refusals) -> None:
@@ -74,7 +76,7 @@ def patient_home(request):
 @require_GET
 def session_day(request, pk: int):
     patient = own_patient_record(request)
-    session = _own_session(patient, pk)
+    session = _own_session(request, patient, pk)
     return render(request, DAY, {"patient": patient, "card": pages.card(patient, session)})
 
 
@@ -103,7 +105,7 @@ def _refused(request, patient: Patient, session: PlannedSession, error: ServiceE
 @require_POST
 def session_check_off(request, pk: int):
     patient = own_patient_record(request)
-    session = _own_session(patient, pk)
+    session = _own_session(request, patient, pk)
     form = CheckOffForm(request.POST)
     if not form.is_valid():
         return _card_response(request, patient, session, check_off=form)
@@ -122,7 +124,7 @@ def session_check_off(request, pk: int):
 @require_POST
 def session_details(request, pk: int):
     patient = own_patient_record(request)
-    session = _own_session(patient, pk)
+    session = _own_session(request, patient, pk)
     form = pages.details_form(request.POST)
     if not form.is_valid():
         return _card_response(request, patient, session, details=form)
@@ -144,7 +146,7 @@ def session_details(request, pk: int):
 @require_POST
 def session_undo(request, pk: int):
     patient = own_patient_record(request)
-    session = _own_session(patient, pk)
+    session = _own_session(request, patient, pk)
     log = log_of(session)
     if log is not None:
         try:
@@ -211,9 +213,8 @@ def side_effect_report(request):
 @require_GET
 def side_effect_detail(request, pk: int):
     patient = own_patient_record(request)
-    report = get_object_or_404(
-        SideEffectReport.objects.select_related("plan"), pk=pk, patient=patient
-    )
+    reports = SideEffectReport.objects.select_related("plan").filter(patient=patient)
+    report = scoped_or_404(request, reports, pk, clinic_id=patient.clinic_id)
     return render(
         request,
         "usage/side_effect_detail.html",

@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import audit
 from accounts.access import clinic_patient
 from accounts.audit import Actor
 from accounts.errors import Refusals, sentence
+from accounts.models import AuditEvent
 from clinic.visits.forms import VisitForm
 from clinic.visits.services import record_visit
 
@@ -25,4 +27,5 @@ def patient_visit_add(request, pk: int):
         else:
             messages.success(request, "The visit is recorded.")
             return redirect("patient-detail", patient.pk)
+    audit.record(request, AuditEvent.Action.VIEW, patient, clinic_id=patient.clinic_id)
     return render(request, "visits/visit_form.html", {"form": form, "patient": patient})

@@ -27,8 +27,17 @@ def test_adding_and_inviting_are_recorded(alice_client, alice):
     assert actions == [("create", patient.pk), ("invite", patient.pk)]
 
 
-def test_refused_requests_leave_no_row(bob_client, pat):
-    bob_client.get(reverse("patient-detail", args=[pat.pk]))
+def test_another_clinics_patient_is_404_and_recorded_as_refused(bob_client, bob, pat):
+    response = bob_client.get(reverse("patient-detail", args=[pat.pk]))
+    assert response.status_code == 404
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.clinic_id, event.action) == (bob.user, bob.clinic_id, "refuse")
+    assert (event.object_type, event.object_id) == ("accounts.patient", pat.pk)
+
+
+def test_asking_for_a_patient_that_does_not_exist_leaves_no_row(bob_client):
+    response = bob_client.get(reverse("patient-detail", args=[987654]))
+    assert response.status_code == 404
     assert AuditEvent.objects.count() == 0
 
 

@@ -156,6 +156,7 @@ PATIENT_PAGES: dict[str, Callable[[People], Visit]] = {
     "side-effect report form": _patient("/home/side-effects/new/", _plan_today),
     "side-effect detail": _side_effect_detail,
     "settings": _patient("/home/settings/", _plan_today),
+    "who has looked at my record": _patient("/home/settings/who-looked/", _long_history),
     "safety": _patient("/safety/"),
     "library": _patient("/library/"),
     "library, positions": _patient("/library/positions/"),
@@ -186,6 +187,7 @@ PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
     "practitioner's password change": _practitioner("/account/password/"),
     "clinic admin, patient list": _clinic_admin("/patients/"),
     "clinic admin, review": _clinic_admin("/patients/{pk}/review/"),
+    "clinic admin, audit trail": _clinic_admin("/clinic/audit/"),
 }
 
 PAGES = {**PATIENT_PAGES, **PRACTITIONER_PAGES}
