@@ -1,8 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.decorators import method_decorator
 
+from accounts.audit import Actor
 from accounts.bounds import BoundedDateHierarchyMixin
+from accounts.factor_reset import has_second_factor, reset_second_factor
 from accounts.models import (
     AuditEvent,
     Clinic,
@@ -12,6 +21,7 @@ from accounts.models import (
     Patient,
     User,
 )
+from accounts.sudo import sudo_required
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -47,6 +57,57 @@ class UserAdmin(DjangoUserAdmin):
     # years every other form accepts (accounts.bounds).
     readonly_fields = ("last_login", "date_joined")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    # The user's page edits their email and links to setting their password:
+    # staff confirm it is them first (the sudo moment), as everyone does
+    # before changing sign-in details.
+    @method_decorator(sudo_required)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(sudo_required)
+    def user_change_password(self, request, id, form_url=""):
+        return super().user_change_password(request, id, form_url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<id>/reset-second-factor/",
+                self.admin_site.admin_view(self.reset_factor_view),
+                name="accounts_user_reset_factor",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(sudo_required)
+    def reset_factor_view(self, request, id):
+        """For a person who lost their device: GET asks "are you sure?", POST resets."""
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404("No such user.")
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        if request.method == "POST":
+            removed = reset_second_factor(
+                user, actor=Actor.of(request), by="a member of the Mat companion staff"
+            )
+            if removed:
+                messages.success(
+                    request,
+                    f"The second factor of {user} is reset and they have been sent an email "
+                    "saying so. They will set up a new one when they next sign in.",
+                )
+            else:
+                messages.info(request, f"{user} has no second factor: there was nothing to reset.")
+            return redirect("admin:accounts_user_change", user.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": user,
+            "title": "Reset second factor",
+            "has_factor": has_second_factor(user),
+        }
+        return TemplateResponse(request, "admin/accounts/user/reset_factor.html", context)
 
 
 class MembershipInline(admin.TabularInline):
