@@ -99,7 +99,8 @@ def person_factor_reset(request, pk: int):
         else:
             messages.error(
                 request,
-                "Only the site's staff can reset a clinic admin's second factor.",
+                "Only the site's staff can reset the second factor of a clinic admin "
+                "or of a member of the staff.",
             )
         return redirect("clinic-people")
     answer = sudo.confirmation_needed(request)
