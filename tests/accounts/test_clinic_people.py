@@ -8,7 +8,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -231,3 +233,20 @@ def test_nothing_to_reset_sends_nothing(carol_client, alice, django_capture_on_c
     assert "has no second factor, so there was nothing to reset" in response.text
     assert not mail.outbox
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.FACTOR_RESET).exists()
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PEOPLE).status_code == 200
+    return len(queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_people(carol_client, carol, clinic_a, alice):
+    few = _queries(carol_client)
+    for number in range(20):
+        member = Membership.objects.create(
+            user=make_user(f"p{number:02d}@a.example", f"Practitioner {number:02d}"),
+            clinic=clinic_a,
+        )
+        totp_device(member.user)
+    assert _queries(carol_client) == few
