@@ -11,7 +11,7 @@ from django.utils.decorators import method_decorator
 
 from accounts.audit import Actor
 from accounts.bounds import BoundedDateHierarchyMixin
-from accounts.factor_reset import has_second_factor, reset_second_factor
+from accounts.factor_reset import has_second_factor, reset_second_factor, with_second_factor
 from accounts.models import (
     AuditEvent,
     Clinic,
@@ -41,7 +41,7 @@ class UserAdmin(DjangoUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_staff", "is_active", "last_login")
+    list_display = ("email", "full_name", "is_staff", "is_active", "has_factor", "last_login")
     list_filter = ("is_staff", "is_active", "groups")
     search_fields = ("email", "full_name")
     fieldsets = (
@@ -57,6 +57,13 @@ class UserAdmin(DjangoUserAdmin):
     # years every other form accepts (accounts.bounds).
     readonly_fields = ("last_login", "date_joined")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def get_queryset(self, request):
+        return with_second_factor(super().get_queryset(request))
+
+    @admin.display(boolean=True, description="Second factor", ordering="has_factor")
+    def has_factor(self, obj):
+        return obj.has_factor
 
     # The user's page edits their email and links to setting their password:
     # staff confirm it is them first (the sudo moment), as everyone does

@@ -151,3 +151,14 @@ def _signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_the_user_list_shows_who_has_a_second_factor(staff_client, alice, pat):
+    totp_device(alice.user)
+    page = staff_client.get(reverse("admin:accounts_user_changelist")).text
+    rows = {
+        user.email: next(row for row in page.split("<tr") if user.email in row)
+        for user in (alice.user, pat.user)
+    }
+    assert 'alt="True"' in rows[alice.user.email]
+    assert 'alt="False"' in rows[pat.user.email]
