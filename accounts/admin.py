@@ -1,14 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.decorators import method_decorator
 
 # Imported first, so that its own registration is there to be replaced below.
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.audit import Actor
 from accounts.bounds import BoundedDateHierarchyMixin, could_be_a_key
+from accounts.factor_reset import has_second_factor, reset_second_factor, with_second_factor
 from accounts.models import (
     AuditEvent,
     Clinic,
@@ -18,6 +26,7 @@ from accounts.models import (
     Patient,
     User,
 )
+from accounts.sudo import sudo_required
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -37,7 +46,7 @@ class UserAdmin(DjangoUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_staff", "is_active", "last_login")
+    list_display = ("email", "full_name", "is_staff", "is_active", "has_factor", "last_login")
     list_filter = ("is_staff", "is_active", "groups")
     search_fields = ("email", "full_name")
     fieldsets = (
@@ -53,6 +62,64 @@ class UserAdmin(DjangoUserAdmin):
     # years every other form accepts (accounts.bounds).
     readonly_fields = ("last_login", "date_joined")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def get_queryset(self, request):
+        return with_second_factor(super().get_queryset(request))
+
+    @admin.display(boolean=True, description="Second factor", ordering="has_factor")
+    def has_factor(self, obj):
+        return obj.has_factor
+
+    # The user's page edits their email and links to setting their password:
+    # staff confirm it is them first (the sudo moment), as everyone does
+    # before changing sign-in details.
+    @method_decorator(sudo_required)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(sudo_required)
+    def user_change_password(self, request, id, form_url=""):
+        return super().user_change_password(request, id, form_url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<id>/reset-second-factor/",
+                self.admin_site.admin_view(self.reset_factor_view),
+                name="accounts_user_reset_factor",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(sudo_required)
+    def reset_factor_view(self, request, id):
+        """For a person who lost their device: GET asks "are you sure?", POST resets."""
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404("No such user.")
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        if request.method == "POST":
+            removed = reset_second_factor(
+                user, actor=Actor.of(request), by="a member of the Mat companion staff"
+            )
+            if removed:
+                messages.success(
+                    request,
+                    f"The second factor of {user} is reset and they have been sent an email "
+                    "saying so. They will set up a new one when they next sign in.",
+                )
+            else:
+                messages.info(request, f"{user} has no second factor: there was nothing to reset.")
+            return redirect("admin:accounts_user_change", user.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": user,
+            "title": "Reset second factor",
+            "has_factor": has_second_factor(user),
+        }
+        return TemplateResponse(request, "admin/accounts/user/reset_factor.html", context)
 
 
 class CheckedAutocompleteSelect(AutocompleteSelect):

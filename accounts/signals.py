@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, sudo
 from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from accounts.models import AuditEvent, User, normalise_email
 
@@ -73,3 +73,11 @@ def audit_sign_in_failed(sender, credentials, request=None, **kwargs):
         user if user is not None else User,
         clinic_id=audit.clinic_of(user),
     )
+
+
+@receiver(user_logged_in)
+def forget_sudo_confirmation(sender, request, user, **kwargs):
+    # Django keeps the session's data when the same person (or an anonymous
+    # session) signs in: a confirmation from before never carries over.
+    if request is not None:
+        sudo.forget(request)

@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import people_views, sudo_views, views
 from accounts.forms import (
     ChangePasswordForm,
     ChooseNewPasswordForm,
     EmailAuthenticationForm,
     ResetPasswordForm,
 )
+from accounts.sudo import sudo_required
 
 # Django's own views for sign-in, password change and reset, with our
 # templates. They keep Django's URL names because the views reverse them.
@@ -22,7 +23,8 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",
-        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        # The sudo moment first: a stolen session must not lock the owner out.
+        sudo_required(auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm)),
         name="password_change",
     ),
     path(
@@ -54,6 +56,14 @@ urlpatterns = [
         "password-reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("account/confirm/", sudo_views.confirm_identity, name="confirm-identity"),
+    # The clinic admin's people, and resetting a lost second factor.
+    path("clinic/people/", people_views.people_list, name="clinic-people"),
+    path(
+        "clinic/people/<int:pk>/reset-second-factor/",
+        people_views.person_factor_reset,
+        name="clinic-person-factor-reset",
     ),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("invitation/<str:token>/renew/", views.invitation_renew, name="invitation-renew"),

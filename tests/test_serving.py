@@ -214,7 +214,8 @@ def test_pages_answer_503_while_the_database_is_away_and_recover_by_themselves(
     url = f"postgres://{user_part}127.0.0.1:{proxy.port}/{db['NAME']}"
     # The session was signed with this process's key.
     env = production_env(url, static_root, SECRET_KEY=settings.SECRET_KEY)
-    page = "/account/password/"
+    # Any signed-in person gets this page (the password page first asks them to confirm).
+    page = "/account/confirm/"
     try:
         with gunicorn(env, tmp_path / "gunicorn.log") as port:
             status, normal, _ = fetch(port, page, Cookie=cookie, **HTTPS)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
+from accounts import audit, sudo
 from accounts.access import own_patient_record
 from accounts.audit import Actor
 from accounts.errors import sentence
@@ -34,6 +34,9 @@ DELETION_PAGE = "patients/deletion_request.html"
 def _download(request, write, *, extension: str, content_type: str) -> HttpResponse:
     """``write(data)`` gives the file's text; the answer is a dated attachment."""
     patient = own_patient_record(request)
+    # Everything the site holds about the patient, in one file: the sudo moment first.
+    if (answer := sudo.confirmation_needed(request)) is not None:
+        return answer
     data = own_data(patient, timezone.now())
     body = write(data)
     response = HttpResponse(

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import audit
+from accounts import audit, sudo
 from accounts.access import clinic_patient
 from accounts.audit import Actor
 from accounts.errors import sentence
@@ -80,6 +80,9 @@ def patient_summary(request, pk: int):
 @require_GET
 def patient_export(request, pk: int):
     patient = clinic_patient(request, pk)
+    # A patient's records leave the site in a file: the sudo moment first.
+    if (answer := sudo.confirmation_needed(request)) is not None:
+        return answer
     export = session_export(patient)
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",

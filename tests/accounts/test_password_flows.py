@@ -3,12 +3,20 @@ templates of accounts (accounts/urls.py, templates/registration)."""
 
 import re
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
 from clinic.notifications.models import OutgoingEmail, Purpose, Status
 from tests.conftest import PASSWORD
 from tests.mail import mail_server_down
+from tests.sudo import confirmed
+
+
+@pytest.fixture
+def pat_client(pat_client):
+    """Pat confirmed it is them a moment ago (the sudo moment is tested in test_sudo.py)."""
+    return confirmed(pat_client)
 
 
 def test_password_change_needs_the_old_password(pat_client, pat):

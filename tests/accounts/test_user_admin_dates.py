@@ -2,7 +2,17 @@
 let them be edited: the site keeps them, and an edited one could fall outside
 the 1900-2100 every form accepts (accounts.bounds)."""
 
+import pytest
 from django.urls import reverse
+
+from tests.sudo import confirmed
+
+
+@pytest.fixture
+def staff_client(staff_client):
+    """Staff confirmed it is them a moment ago, as the user's page asks
+    (tested in tests/accounts/test_sudo_admin.py)."""
+    return confirmed(staff_client)
 
 
 def test_the_dates_are_shown_not_editable(staff_client, pat):

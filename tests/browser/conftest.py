@@ -9,8 +9,9 @@ Fixtures offered to browser tests:
 - ``page``: pytest-playwright's page, in a fresh context per test;
 - ``site``: the live server's base URL, e.g. ``http://localhost:41234``;
 - ``sign_in(page, email, password)``: signs in through the real form;
-- ``log_in_as(page, user)``: puts a session cookie for ``user`` into the
-  browser, for tests whose subject is not the sign-in itself;
+- ``log_in_as(page, user, confirmed=False)``: puts a session cookie for
+  ``user`` into the browser, for tests whose subject is not the sign-in
+  itself; ``confirmed=True`` has them past the sudo moment (accounts.sudo);
 - ``no_js_page``: a laptop-sized page with JavaScript switched off, in a
   context of its own, for proving that forms work as plain HTML.
 - ``phone_without_js``: a page at phone size with JavaScript switched off,
@@ -126,9 +127,14 @@ def sign_in(site):
 
 @pytest.fixture
 def log_in_as(site):
-    def _log_in_as(page, user) -> None:
+    def _log_in_as(page, user, *, confirmed: bool = False) -> None:
+        """``confirmed``: as if ``user`` had just passed the sudo moment too."""
         client = Client()
         client.force_login(user)
+        if confirmed:
+            from tests.sudo import confirmed as mark_confirmed
+
+            mark_confirmed(client)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": site}]

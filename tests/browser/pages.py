@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from uuid import uuid4
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.clock import patient_today
 from accounts.models import Membership, Patient, User
 from clinic.usage.services import LogDetails, check_off, report_side_effect, save_details
@@ -42,6 +44,8 @@ class People:
 class Visit:
     user: User
     path: str
+    # Past the sudo moment (accounts.sudo), for pages that ask for it first.
+    confirmed: bool = False
 
 
 def _ready(people: People) -> None:
@@ -95,10 +99,12 @@ def _long_history(people: People):
     return plan
 
 
-def _patient(path: str, setup: Callable[[People], object] = _ready) -> Callable:
+def _patient(
+    path: str, setup: Callable[[People], object] = _ready, *, confirmed: bool = False
+) -> Callable:
     def build(people: People) -> Visit:
         setup(people)
-        return Visit(people.pat.user, path)
+        return Visit(people.pat.user, path, confirmed)
 
     return build
 
@@ -121,19 +127,25 @@ def _side_effect_detail(people: People) -> Visit:
     return Visit(people.pat.user, f"/home/side-effects/{report.pk}/")
 
 
-def _practitioner(path: str, setup: Callable[[People], object] = _long_history) -> Callable:
+def _practitioner(
+    path: str, setup: Callable[[People], object] = _long_history, *, confirmed: bool = False
+) -> Callable:
     """``path`` may name the patient ({pk}) and the plan ({plan})."""
 
     def build(people: People) -> Visit:
         plan = setup(people)
         return Visit(
-            people.alice.user, path.format(pk=people.pat.pk, plan=getattr(plan, "pk", None))
+            people.alice.user,
+            path.format(pk=people.pat.pk, plan=getattr(plan, "pk", None)),
+            confirmed,
         )
 
     return build
 
 
-def _clinic_admin(path: str) -> Callable:
+def _clinic_admin(path: str, *, confirmed: bool = False) -> Callable:
+    """``path`` may name the patient ({pk}) and the patient's account ({user})."""
+
     def build(people: People) -> Visit:
         _long_history(people)
         admin = Membership.objects.create(
@@ -141,9 +153,22 @@ def _clinic_admin(path: str) -> Callable:
             clinic=people.alice.clinic,
             role=Membership.Role.CLINIC_ADMIN,
         )
-        return Visit(admin.user, path.format(pk=people.pat.pk))
+        _second_factor(people.pat.user)
+        _second_factor(people.alice.user)
+        return Visit(admin.user, path.format(pk=people.pat.pk, user=people.pat.user_id), confirmed)
 
     return build
+
+
+def _second_factor(user: User) -> None:
+    TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+
+
+def _confirm_page_with_a_code(people: People) -> Visit:
+    """The sudo moment's page, with both ways (the patient has an app set up)."""
+    _ready(people)
+    _second_factor(people.pat.user)
+    return Visit(people.pat.user, "/account/confirm/?next=/account/password/")
 
 
 PATIENT_PAGES: dict[str, Callable[[People], Visit]] = {
@@ -164,7 +189,8 @@ PATIENT_PAGES: dict[str, Callable[[People], Visit]] = {
     "library, a routine": _patient("/library/routines/standard-three-stage/"),
     "library, guidance": _patient("/library/guides/how-to-use-the-mat/"),
     "library, evidence": _patient("/library/evidence/"),
-    "patient's password change": _patient("/account/password/"),
+    "patient's password change": _patient("/account/password/", confirmed=True),
+    "confirm it is you, password or code": _confirm_page_with_a_code,
 }
 
 PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
@@ -184,10 +210,17 @@ PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
     "practitioner's library, a routine": _practitioner(
         "/library/routines/standard-three-stage/", _ready
     ),
-    "practitioner's password change": _practitioner("/account/password/"),
+    "practitioner's password change": _practitioner("/account/password/", confirmed=True),
+    "practitioner's confirm it is you": _practitioner(
+        "/account/confirm/?next=/patients/{pk}/export.csv", _ready
+    ),
     "clinic admin, patient list": _clinic_admin("/patients/"),
     "clinic admin, review": _clinic_admin("/patients/{pk}/review/"),
     "clinic admin, audit trail": _clinic_admin("/clinic/audit/"),
+    "clinic admin, people": _clinic_admin("/clinic/people/"),
+    "clinic admin, reset a second factor": _clinic_admin(
+        "/clinic/people/{user}/reset-second-factor/", confirmed=True
+    ),
 }
 
 PAGES = {**PATIENT_PAGES, **PRACTITIONER_PAGES}

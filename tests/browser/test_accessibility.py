@@ -15,7 +15,7 @@ AXE = Axe()
 def _violations(name, page, site, log_in_as, people: People, pages) -> None:
     visit = pages[name](people)
     page.set_viewport_size(PHONE)
-    log_in_as(page, visit.user)
+    log_in_as(page, visit.user, confirmed=visit.confirmed)
     response = page.goto(f"{site}{visit.path}")
     assert response.status == 200, f"{name}: {visit.path} answered {response.status}"
     page.wait_for_load_state("load")

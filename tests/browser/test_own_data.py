@@ -63,7 +63,7 @@ def test_downloads_and_a_deletion_request_on_a_phone_without_javascript(
 ):
     phone = phone_without_js
     phone.set_default_timeout(10_000)
-    log_in_as(phone, pat.user)
+    log_in_as(phone, pat.user, confirmed=True)
     phone.goto(at(site, "patient-settings"))
     expect(phone.get_by_role("heading", name="Your data")).to_be_visible()
     _fits(phone, PHONE["width"])
@@ -92,7 +92,7 @@ def test_downloads_a_request_and_its_withdrawal_on_a_laptop_with_javascript(
     page, site, log_in_as, pat, history
 ):
     page.set_viewport_size(LAPTOP)
-    log_in_as(page, pat.user)
+    log_in_as(page, pat.user, confirmed=True)
     page.goto(at(site, "patient-settings"))
     _no_accessibility_violations(page)
     _downloads_both(page)

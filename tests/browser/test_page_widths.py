@@ -31,7 +31,7 @@ WIDER_THAN_THE_SCREEN = """
 def test_no_page_scrolls_sideways_on_a_phone(name, page, site, log_in_as, pat, alice):
     visit = PAGES[name](People(pat=pat, alice=alice))
     page.set_viewport_size(PHONE)
-    log_in_as(page, visit.user)
+    log_in_as(page, visit.user, confirmed=visit.confirmed)
     response = page.goto(f"{site}{visit.path}")
     assert response.status == 200, f"{name}: {visit.path} answered {response.status}"
     page.wait_for_load_state("load")

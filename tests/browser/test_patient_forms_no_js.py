@@ -136,6 +136,10 @@ def test_changing_the_password_from_settings(phone, site, log_in_as, plan):
     log_in_as(phone, user)
     phone.goto(at(site, "patient-settings"))
     phone.get_by_role("link", name="Change your password").click()
+    # The sudo moment first, as a plain form.
+    expect(phone.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    phone.get_by_label("Your password").fill(PASSWORD)
+    phone.get_by_role("button", name="Confirm with my password").click()
 
     phone.get_by_label("Old password").fill("not-the-password")
     phone.get_by_label("New password", exact=True).fill(NEW_PASSWORD)

@@ -77,6 +77,13 @@ def test_changing_and_resetting_the_password(no_js_page, site, log_in_as, alice)
     log_in_as(page, alice.user)
     page.goto(f"{site}/patients/")
     page.get_by_role("link", name="Password").click()
+    # The sudo moment first, as a plain form: a wrong password is refused with a message.
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    page.get_by_label("Your password").fill("not-my-password")
+    page.get_by_role("button", name="Confirm with my password").click()
+    expect(page.get_by_role("alert")).to_contain_text("That is not your password.")
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm with my password").click()
     page.get_by_label("Old password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill("a-second-mat-password")
     page.get_by_label("New password confirmation").fill("a-different-one")
@@ -396,7 +403,7 @@ def test_the_review_marks_side_effects_seen_takes_feedback_and_exports(
         pat, codes=["bruising"], details="A small bruise.", submission_key=uuid4(), today=first.date
     )
 
-    log_in_as(page, alice.user)
+    log_in_as(page, alice.user, confirmed=True)
     page.goto(f"{site}/patients/{pat.pk}/review/")
     expect(page.get_by_role("heading", name="Review: Pat Patient")).to_be_visible()
     timeline = page.locator(".timeline")

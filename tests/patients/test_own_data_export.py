@@ -18,6 +18,15 @@ from clinic.patients.own_data_files import SCHEMA, SCHEMA_VERSION
 from clinic.usage.models import SessionLog
 from tests.factories import audit_mark, audit_since
 from tests.patients.helpers import plant_history
+from tests.sudo import confirmed
+
+
+@pytest.fixture
+def pat_client(pat_client):
+    """Pat confirmed it is them a moment ago (the sudo moment is tested in
+    tests/accounts/test_sudo_protected_views.py)."""
+    return confirmed(pat_client)
+
 
 JSON_URL = reverse("own-data-json")
 CSV_URL = reverse("own-data-csv")
@@ -225,7 +234,7 @@ def test_a_dated_attachment_that_is_never_cached(
     pat_client, pat, url, content_type, extension, time_machine
 ):
     time_machine.move_to(datetime.fromisoformat("2026-06-01T10:00:00+01:00"), tick=False)
-    response = pat_client.get(url)
+    response = confirmed(pat_client).get(url)  # confirmed at the moved clock's time
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
         f'attachment; filename="my-mat-data-2026-06-01.{extension}"'

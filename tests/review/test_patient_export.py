@@ -12,6 +12,14 @@ from accounts.clock import patient_today
 from accounts.models import AuditEvent
 from clinic.review.export import HEADER, csv_cell
 from tests.review.test_patient_review import _plan, _report, _tick
+from tests.sudo import confirmed
+
+
+@pytest.fixture
+def alice_client(alice_client):
+    """Alice confirmed it is her a moment ago (the sudo moment is tested in
+    tests/accounts/test_sudo_protected_views.py)."""
+    return confirmed(alice_client)
 
 
 def _export(client, patient) -> tuple[object, list[dict]]:
