@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import factor_views, views
 from accounts.forms import (
     ChangePasswordForm,
     ChooseNewPasswordForm,
@@ -55,6 +55,12 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # The second factor (accounts.factor_views).
+    path("account/security/", factor_views.account_security, name="account-security"),
+    path("account/security/set-up/", factor_views.factor_setup, name="factor-setup"),
+    path("account/security/check/", factor_views.factor_verify, name="factor-verify"),
+    path("account/security/recovery-codes/", factor_views.recovery_codes, name="recovery-codes"),
+    path("account/security/turn-off/", factor_views.factor_remove, name="factor-remove"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("invitation/<str:token>/renew/", views.invitation_renew, name="invitation-renew"),
     path("invitation-sent/", views.invitation_renewed, name="invitation-renewed"),
