@@ -98,9 +98,12 @@ def _new_codes(device: StaticDevice) -> list[str]:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a code did: passed (with the device that took it) or not, and why not."""
+    """What a code did: passed (with the device that took it), or not: checked
+    and wrong, or not even checked because of earlier wrong codes; and how
+    long until the next try is allowed."""
 
     device: Device | None = None
+    checked: bool = True
     wait_seconds: int = 0
 
     @property
@@ -134,7 +137,7 @@ def confirm_authenticator(request: HttpRequest, device: TOTPDevice, code: str) -
         wait = _wait([device])
         if wait or not device.verify_token(_digits(code)):
             _audit(request, Action.FACTOR_FAILED, device)
-            return Outcome(wait_seconds=wait or _wait([device]))
+            return Outcome(checked=not wait, wait_seconds=wait or _wait([device]))
         for old in TOTPDevice.objects.filter(user=user).exclude(pk=device.pk):
             _audit(request, Action.FACTOR_REMOVED, old)
             old.delete()
@@ -180,7 +183,7 @@ def verify(request: HttpRequest, code: str) -> Outcome:
                 passed = next((d for d in statics if d.verify_token(_recovery_form(code))), None)
         if passed is None:
             _audit(request, Action.FACTOR_FAILED, totps[0] if totps else user)
-            return Outcome(wait_seconds=wait or _wait(devices))
+            return Outcome(checked=not wait, wait_seconds=wait or _wait(devices))
         # A right code clears the wait on every device, not only the one that took it.
         for device in devices:
             if device.throttling_failure_count:
