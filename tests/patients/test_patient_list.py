@@ -181,6 +181,7 @@ def test_query_count_is_the_same_for_ten_and_for_fifty_five_patients(
     fifty_five, listed = _queries(alice_client)
     assert listed == 25  # the first page
     assert ten == fifty_five
-    assert ten <= 8
+    # One of them reads the device that passed the session's second factor (django-otp).
+    assert ten <= 9
     # Every third of the ten "Crowd" patients has an active plan.
     assert _queries(alice_client, status="active", q="crowd") == (ten, 4)
