@@ -171,6 +171,8 @@ OTP_TOTP_ISSUER = "Mat companion"
 OTP_TOTP_SYNC = False
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin never shows an authenticator's secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The client's address (sign-in lock-outs, the limits on password-reset and
 # invitation email) is read by accounts.throttle.client_address. Behind
