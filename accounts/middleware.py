@@ -201,8 +201,12 @@ def _open_before_second_factor(request, view_func) -> bool:
 
 
 def _with_next(url: str, request) -> str:
-    """Come back to the page asked for once the factor is passed (GET only:
-    a form posted before the check is not posted again)."""
-    if request.method != "GET":
-        return url
-    return f"{url}?{urlencode({'next': request.get_full_path()})}"
+    """Come back to the page asked for once the factor is passed: for htmx,
+    the page the fragment was for; for a plain GET, the page itself. A form
+    posted before the check is not posted again."""
+    htmx = getattr(request, "htmx", False)
+    if htmx:
+        back = htmx.current_url_abs_path
+    else:
+        back = request.get_full_path() if request.method == "GET" else None
+    return f"{url}?{urlencode({'next': back})}" if back else url

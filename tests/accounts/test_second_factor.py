@@ -101,8 +101,14 @@ def test_a_member_with_a_factor_but_no_code_yet_is_asked_for_it(alice):
 
 def test_htmx_requests_are_told_to_load_the_page_whole(alice):
     client = _signed_in(alice.user)
-    response = client.get(reverse("patient-list"), headers={"HX-Request": "true"})
-    assert response["HX-Redirect"].startswith(SETUP)
+    response = client.get(
+        reverse("patient-list"),
+        {"q": "ann"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/patients/?page=2"},
+    )
+    assert response.status_code == 200
+    # Back to the page the fragment was for, not to the fragment.
+    assert response["HX-Redirect"] == f"{SETUP}?next=%2Fpatients%2F%3Fpage%3D2"
 
 
 def test_pages_before_the_factor_stay_open(alice):

@@ -164,6 +164,8 @@ PATIENT_PAGES: dict[str, Callable[[People], Visit]] = {
     "library, guidance": _patient("/library/guides/how-to-use-the-mat/"),
     "library, evidence": _patient("/library/evidence/"),
     "patient's password change": _patient("/account/password/"),
+    "patient's account security": _patient("/account/security/"),
+    "patient's sign-in code set-up": _patient("/account/security/set-up/"),
 }
 
 PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
@@ -184,6 +186,8 @@ PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
         "/library/routines/standard-three-stage/", _ready
     ),
     "practitioner's password change": _practitioner("/account/password/"),
+    "practitioner's account security": _practitioner("/account/security/"),
+    "practitioner's recovery codes": _practitioner("/account/security/recovery-codes/"),
     "clinic admin, patient list": _clinic_admin("/patients/"),
     "clinic admin, review": _clinic_admin("/patients/{pk}/review/"),
 }
