@@ -180,7 +180,6 @@ def _renew(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@sudo_required
 def factor_remove(request: HttpRequest) -> HttpResponse:
     """Patients may turn their second factor off; members and staff may not."""
     if second_factor.must_have_factor(request.user):
@@ -188,6 +187,11 @@ def factor_remove(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/factor_remove.html", {"refused": True}, status=403)
     if not second_factor.has_factor(request.user):
         return redirect("account-security")
+    return _turn_off(request)
+
+
+@sudo_required
+def _turn_off(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         second_factor.turn_off(request)
         messages.success(request, "Sign-in codes are off. You now sign in with your password only.")

@@ -201,7 +201,7 @@ def test_replacing_the_authenticator_retires_the_old_one(alice):
 def test_replacing_and_turning_off_go_through_sudo():
     """sudo_required wraps them (accounts.sudo; the check itself is tested there)."""
     assert factor_views._replace.__wrapped__ is not None
-    assert factor_views.factor_remove.__wrapped__ is not None
+    assert factor_views._turn_off.__wrapped__ is not None
     assert factor_views._renew.__wrapped__ is not None
 
 
