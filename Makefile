@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 DEV_ENV := DEBUG=1 DATABASE_URL=
 
-.PHONY: run worker test serve scale-check bench-reminders install migrate seed lint format check-deploy clean
+.PHONY: run demo-code worker test serve scale-check bench-reminders install migrate seed lint format check-deploy clean
 
 # `make run` serves and runs a task worker beside the server (it sends the
 # mail, which shows in this console). Ctrl-C, or the server stopping for any
@@ -15,9 +15,13 @@ run: install ## Install, migrate, load the demo, serve on http://127.0.0.1:8000 
 	$(DEV_ENV) $(UV) run python manage.py seed_content
 	$(DEV_ENV) $(UV) run python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 with a task worker beside it (Ctrl-C stops both)"
+	@echo "Signing in as a practitioner or the staff admin? In another terminal, \`make demo-code\` prints their code."
 	@$(DEV_ENV) $(UV) run python manage.py worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEV_ENV) $(UV) run python manage.py runserver 127.0.0.1:8000
+
+demo-code: ## The code each demo practitioner's and the staff admin's authenticator shows now (after make run)
+	@$(DEV_ENV) $(UV) run --no-sync python manage.py demo_code
 
 # The worker as production runs it: settings from the environment (DATABASE_URL,
 # SECRET_KEY, the email server...), nothing set here. WORKER_OPTIONS adds any

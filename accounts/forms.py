@@ -123,3 +123,41 @@ class ResetPasswordForm(PlainLabelsMixin, PasswordResetForm):
 
 class ChooseNewPasswordForm(PlainLabelsMixin, SetPasswordForm):
     pass
+
+
+class AuthenticatorCodeForm(PlainLabelsMixin, forms.Form):
+    """The six digits an authenticator app shows, to confirm it is set up."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=12,
+        help_text="Six digits. Spaces are fine.",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+        error_messages={"required": "Type the six-digit code your app shows."},
+    )
+
+
+class SecondFactorForm(PlainLabelsMixin, forms.Form):
+    """At sign-in: a code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=24,
+        help_text="The six digits your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+        error_messages={"required": "Type the code your authenticator app shows."},
+    )
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            # Recovery codes have letters: the phone's full keyboard, not the number pad.
+            field = self.fields["code"]
+            field.label = "Recovery code"
+            field.help_text = "One of the ten codes you kept when you set up your app."
+            field.widget.attrs.update({"inputmode": "text", "autocomplete": "off"})
+            field.error_messages["required"] = "Type one of your recovery codes."

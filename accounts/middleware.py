@@ -2,6 +2,7 @@
 bytes refused."""
 
 from datetime import datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import SuspiciousOperation
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -191,3 +192,67 @@ class AdminLoneSurrogatesMiddleware:
                 cleaned._mutable = False
                 request.POST = cleaned
         return self.get_response(request)
+
+
+# Pages a signed-in person reaches before passing their second factor: signing
+# out, setting up or passing the factor itself. Pages anyone may see without
+# signing in (password reset, health checks, the app's manifest and service
+# worker) are open too: they show nothing about anyone.
+_BEFORE_SECOND_FACTOR = {"logout", "factor-setup", "factor-verify"}
+
+
+class SecondFactorRequiredMiddleware:
+    """Clinic members and staff must set up and pass a second factor before
+    any page that could show patient data, the Django admin included; a
+    patient who turned one on must pass it too.
+
+    Placed after OTPMiddleware (``request.user.is_verified()``) and after the
+    sign-in check, so that visitors are sent to sign in first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The import waits for the apps: this module is loaded with the settings.
+        from accounts import second_factor
+
+        user = request.user
+        if not user.is_authenticated or _open_before_second_factor(request, view_func):
+            return None
+        if user.is_verified():
+            return None
+        if second_factor.has_factor(user):
+            target = _with_next(reverse("factor-verify"), request)
+        elif second_factor.must_have_factor(user):
+            target = _with_next(reverse("factor-setup"), request)
+        else:
+            return None
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(target)
+        return HttpResponseRedirect(target)
+
+
+def _open_before_second_factor(request, view_func) -> bool:
+    match = request.resolver_match
+    if match is not None and match.namespace == "admin":
+        # The admin's own sign-in and sign-out pages; all else is behind the factor.
+        return match.url_name in ("login", "logout")
+    if match is not None and match.url_name in _BEFORE_SECOND_FACTOR:
+        return True
+    return not getattr(view_func, "login_required", True)
+
+
+def _with_next(url: str, request) -> str:
+    """Come back to the page asked for once the factor is passed: for htmx,
+    the page the fragment was for; for a plain GET, the page itself. A form
+    posted before the check is not posted again."""
+    htmx = getattr(request, "htmx", False)
+    if htmx:
+        back = htmx.current_url_abs_path
+    else:
+        back = request.get_full_path() if request.method == "GET" else None
+    return f"{url}?{urlencode({'next': back})}" if back else url

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import people_views, sudo_views, views
+from accounts import factor_views, people_views, sudo_views, views
 from accounts.forms import (
     ChangePasswordForm,
     ChooseNewPasswordForm,
@@ -65,6 +65,12 @@ urlpatterns = [
         people_views.person_factor_reset,
         name="clinic-person-factor-reset",
     ),
+    # The second factor (accounts.factor_views).
+    path("account/security/", factor_views.account_security, name="account-security"),
+    path("account/security/set-up/", factor_views.factor_setup, name="factor-setup"),
+    path("account/security/check/", factor_views.factor_verify, name="factor-verify"),
+    path("account/security/recovery-codes/", factor_views.recovery_codes, name="recovery-codes"),
+    path("account/security/turn-off/", factor_views.factor_remove, name="factor-remove"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("invitation/<str:token>/renew/", views.invitation_renew, name="invitation-renew"),
     path("invitation-sent/", views.invitation_renewed, name="invitation-renewed"),

@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.HtmxAwareLoginRequiredMiddleware",
+    # After sign-in and OTPMiddleware: members and staff (and patients who
+    # turned one on) pass their second factor before any other page.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "accounts.middleware.ClinicTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -159,6 +162,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "accounts.throttle.username_for_lockout"
+
+# Second factor (django-otp). Codes from an authenticator app are checked
+# against the previous, current and next 30-second step (tolerance 1, for a
+# phone's clock and the time to type); the clock drift is never learnt, so an
+# old code cannot become valid again, and a code used once (last_t) is refused
+# after. Each wrong code doubles the wait before the next try: 1, 2, 4, 8...
+# seconds, so a guesser gets fewer than twenty tries a day against a million codes.
+OTP_TOTP_ISSUER = "Mat companion"
+OTP_TOTP_SYNC = False
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin never shows an authenticator's secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The client's address (sign-in lock-outs, the limits on password-reset and
 # invitation email) is read by accounts.throttle.client_address. Behind

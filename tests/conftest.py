@@ -10,11 +10,15 @@ import time
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.client import ClientMixin
+from django_otp import DEVICE_ID_SESSION_KEY
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Clinic, Membership, Patient, User
+from accounts.second_factor import has_factor, must_have_factor
 from mats.services import publish_safety_version
 from tests.factories import screen
+from tests.factors import give_authenticator
 from tests.mats.factories import make_routine, make_safety_content
 from tests.no_skips import SkipsFailTheRun
 
@@ -70,6 +74,30 @@ def mail_goes_through_the_outbox(django_test_environment):
         "default": clinic.settings.MAILERS["default"],
         "outbound": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
     }
+
+
+_plain_force_login = ClientMixin.force_login
+
+
+def _force_login_past_second_factor(self, user, backend=None):
+    """``force_login``, and for anyone who needs a second factor (members,
+    staff, patients who turned one on) a session that has passed it, with an
+    authenticator made for them if they have none: what a real sign-in ends
+    with. The site's check itself is untouched."""
+    _plain_force_login(self, user, backend)
+    if must_have_factor(user) or has_factor(user):
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = give_authenticator(user).persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor(request, monkeypatch):
+    """Most tests are about something after sign-in. Tests of the second
+    factor itself opt out with ``@pytest.mark.second_factor_enforced`` and
+    get Django's plain ``force_login``, which passes no factor."""
+    if request.node.get_closest_marker("second_factor_enforced") is None:
+        monkeypatch.setattr(ClientMixin, "force_login", _force_login_past_second_factor)
 
 
 @pytest.fixture(scope="session")

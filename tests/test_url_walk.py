@@ -117,6 +117,16 @@ ACCESS: dict[str, Row] = {
         get=everyone(405), post={**everyone(403), "visitor": 302}, kwargs="token"
     ),
     "invitation-renewed": Row(get=everyone(200), post=everyone(405)),
+    # The second factor. Members and staff here have passed theirs (tests/conftest.py);
+    # pat has none. Set-up: an empty POST shows the form with its error.
+    "account-security": Row(get=signed_in(200), post=signed_in(405)),
+    "factor-setup": Row(get=signed_in(200), post=signed_in(200)),
+    # Already passed (members, staff) or none to pass (pat): on to the start page.
+    "factor-verify": Row(get=signed_in(302), post=signed_in(302)),
+    # With no factor pat goes back to Account security; a POST makes new codes.
+    "recovery-codes": Row(get={**signed_in(200), "pat": 302}, post=signed_in(302)),
+    # Only a patient may turn codes off (pat has none: back to Account security).
+    "factor-remove": Row(get={**signed_in(403), "pat": 302}, post={**signed_in(403), "pat": 302}),
     # The signed token is the authority: no sign-in, and no CSRF token (RFC 8058).
     # GET shows a button; POST switches pat's reminders off.
     "unsubscribe": Row(get=everyone(200), post=everyone(200), kwargs="unsubscribe"),
@@ -386,9 +396,9 @@ def test_both_clinics_are_walked_with_the_same_object_urls():
     assert len(scoped) == 23
 
 
-def test_walk_covers_all_seventy_four_patterns():
+def test_walk_covers_all_seventy_nine_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 74
+    assert len(walked) == 79
 
 
 def test_admin_is_for_staff_only(

@@ -43,6 +43,11 @@ from clinic.visits.models import Appointment
 from mats.services import published_contraindications, published_routine_templates
 
 DEMO_TEMPLATE = "standard-three-stage"
+# The demo's practitioners and staff admin sign in with a second factor like
+# anyone else; their authenticator shares this known secret (20 bytes, hex),
+# so that `make demo-code` can print the code a phone would show. DEBUG only:
+# seed_demo and demo_code refuse to run without it.
+DEMO_AUTHENTICATOR_KEY = b"mat-companion-demo!!".hex()
 PREFERRED_RELATIVE = "blood-pressure-medication"
 EVES_RELATIVE = "recent-surgery"
 

@@ -8,7 +8,9 @@ Fixtures offered to browser tests:
 
 - ``page``: pytest-playwright's page, in a fresh context per test;
 - ``site``: the live server's base URL, e.g. ``http://localhost:41234``;
-- ``sign_in(page, email, password)``: signs in through the real form;
+- ``sign_in(page, email, password)``: signs in through the real form, and
+  types the authenticator's current code when the site asks for one
+  (members and staff are given an authenticator first if they have none);
 - ``log_in_as(page, user, confirmed=False)``: puts a session cookie for
   ``user`` into the browser, for tests whose subject is not the sign-in
   itself; ``confirmed=True`` has them past the sudo moment (accounts.sudo);
@@ -26,6 +28,10 @@ import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
+
+from accounts.models import User
+from accounts.second_factor import authenticator, must_have_factor
+from tests.factors import fresh_code_for, give_authenticator
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 LAPTOP = {"width": 1280, "height": 800}
@@ -117,10 +123,20 @@ def site(live_server) -> str:
 @pytest.fixture
 def sign_in(site):
     def _sign_in(page, email: str, password: str) -> None:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None and must_have_factor(user):
+            give_authenticator(user)
         page.goto(f"{site}/sign-in/")
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        # Members and staff (and patients who turned codes on) are asked for
+        # the code their authenticator app shows now.
+        page.wait_for_load_state()
+        if "/account/security/check/" in page.url:
+            device = authenticator(user)
+            page.get_by_label("Code").fill(fresh_code_for(device))
+            page.get_by_role("button", name="Continue").click()
 
     return _sign_in
 

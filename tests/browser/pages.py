@@ -191,6 +191,8 @@ PATIENT_PAGES: dict[str, Callable[[People], Visit]] = {
     "library, evidence": _patient("/library/evidence/"),
     "patient's password change": _patient("/account/password/", confirmed=True),
     "confirm it is you, password or code": _confirm_page_with_a_code,
+    "patient's account security": _patient("/account/security/"),
+    "patient's sign-in code set-up": _patient("/account/security/set-up/"),
 }
 
 PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
@@ -214,6 +216,8 @@ PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
     "practitioner's confirm it is you": _practitioner(
         "/account/confirm/?next=/patients/{pk}/export.csv", _ready
     ),
+    "practitioner's account security": _practitioner("/account/security/"),
+    "practitioner's recovery codes": _practitioner("/account/security/recovery-codes/"),
     "clinic admin, patient list": _clinic_admin("/patients/"),
     "clinic admin, review": _clinic_admin("/patients/{pk}/review/"),
     "clinic admin, audit trail": _clinic_admin("/clinic/audit/"),

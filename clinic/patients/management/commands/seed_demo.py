@@ -19,9 +19,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Clinic, Invitation, Membership, Patient, User
-from clinic.patients.demo import DEMO_TEMPLATE, schedule_first_reminder, seed_care
+from accounts.second_factor import AUTHENTICATOR_NAME, secret_in_groups
+from clinic.patients.demo import (
+    DEMO_AUTHENTICATOR_KEY,
+    DEMO_TEMPLATE,
+    schedule_first_reminder,
+    seed_care,
+)
 from mats.permissions import CONTENT_EDITORS_GROUP
 from mats.services import (
     acknowledge_safety_version,
@@ -73,6 +81,16 @@ def _user(email: str, name: str, **extra) -> User:
     return user
 
 
+def _demo_authenticator(user: User) -> TOTPDevice:
+    """Members and staff must sign in with a second factor: give them a fresh
+    authenticator with the demo's known secret (``make demo-code`` prints its code)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(
+        user=user, name=AUTHENTICATOR_NAME, key=DEMO_AUTHENTICATOR_KEY, confirmed=True
+    )
+
+
 def _fresh_invitation(patient: Patient) -> str:
     """Bring a demo patient without an account back to "invited": an account
     they made from an earlier link goes, and a new link replaces the old ones.
@@ -102,6 +120,7 @@ class Command(BaseCommand):
             # The demo admin curates the mat content, as a clinic's admin would.
             editors, _ = Group.objects.get_or_create(name=CONTENT_EDITORS_GROUP)
             staff.groups.add(editors)
+            device = _demo_authenticator(staff)
             sign_ins.append(("Staff admin", staff.email))
             for spec in CLINICS:
                 clinic, _ = Clinic.objects.update_or_create(
@@ -111,6 +130,7 @@ class Command(BaseCommand):
                 memberships = []
                 for email, name in spec["practitioners"]:
                     user = _user(email, name)
+                    _demo_authenticator(user)
                     membership, _ = Membership.objects.update_or_create(
                         user=user,
                         defaults={"clinic": clinic, "role": Membership.Role.PRACTITIONER},
@@ -141,6 +161,11 @@ class Command(BaseCommand):
         for who, email in sign_ins:
             self.stdout.write(f"  {who:<{width}}  {email}")
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "  Practitioners and the staff admin then type a code from an authenticator app:\n"
+            "    `make demo-code` prints the current one (it changes every 30 seconds),\n"
+            f"    or add this key to an app on your phone: {secret_in_groups(device)}"
+        )
         for patient, token in invited:
             self._say_how_to_reach(patient, token)
         self.stdout.write(
