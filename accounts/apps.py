@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the refusals' sentences, the receivers and the proxy check.
-        from accounts import messages, signals, throttle  # noqa: F401
+        from accounts import messages, sign_in_limits, signals, throttle  # noqa: F401

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import (
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from accounts import audit, throttle
+from accounts import audit, sign_in_limits, throttle
 from accounts.bounds import BoundedEmailField, refuse_long_email
 from accounts.models import User
 
@@ -41,6 +41,20 @@ class EmailAuthenticationForm(PlainLabelsMixin, AuthenticationForm):
         # Refused here, before authenticate() runs: django-axes would write the
         # address to a 255-character column and the database would refuse it.
         self.fields["username"].validators.append(refuse_long_email)
+
+    def get_invalid_login_error(self):
+        # The same words whichever email was typed, so they say nothing about
+        # which emails have accounts.
+        minutes = sign_in_limits.minutes_left(self.request) if self.request else None
+        if minutes is None:
+            return super().get_invalid_login_error()
+        return forms.ValidationError(
+            "Too many sign-ins have failed from your network in the last few minutes, so "
+            f"signing in from it is paused for {minutes} more minute{'s' if minutes != 1 else ''}."
+            " Please try again then. On shared Wi-Fi, such as a clinic's, you can sign in"
+            " over mobile data instead.",
+            code="address_paused",
+        )
 
 
 class SetFirstPasswordForm(PlainLabelsMixin, forms.Form):
@@ -122,4 +136,15 @@ class ResetPasswordForm(PlainLabelsMixin, PasswordResetForm):
 
 
 class ChooseNewPasswordForm(PlainLabelsMixin, SetPasswordForm):
-    pass
+    def save(self, commit=True):
+        """Save the new password and lift any sign-in lock-out on this email.
+
+        Only the person who can read the inbox gets here, and the lock-out
+        was protecting them; the new password also makes any guessing so
+        far worthless. Other emails' lock-outs and the address-wide pause
+        (``accounts.sign_in_limits``) stay as they are.
+        """
+        user = super().save(commit=commit)
+        if commit:
+            sign_in_limits.lift_lockout(user.email)
+        return user

@@ -126,8 +126,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and passwords ------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Each backend before ModelBackend may refuse before any password is hashed:
+# axes for an email at an address, accounts.sign_in_limits for an address
+# across every email (password spraying). Their order decides which refusal
+# a person sees when both apply, and lets sign_in_limits count only the
+# passwords really checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.sign_in_limits.AddressLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -149,7 +155,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = 7
 
 # Sign-in throttling: five failures for the same email from the same address
-# lock that pair out for fifteen minutes.
+# lock that pair out for fifteen minutes (a password reset from the email
+# lifts it); twenty from one address across any emails pause that address
+# for fifteen minutes (accounts.sign_in_limits.PER_ADDRESS).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
