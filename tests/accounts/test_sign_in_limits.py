@@ -60,8 +60,10 @@ def hashes():
         patch.stop()
 
 
-def _sign_in(client: Client, email: str, password: str = "wrong-password", **extra):
-    """Post the sign-in form as a browser does: the page's CSRF token included."""
+def _sign_in(client: Client, email: str, password: str = "", **extra):
+    """Post the sign-in form as a browser does: the page's CSRF token included.
+    Without a password, a wrong one."""
+    password = password or "not-" + PASSWORD
     page = client.get(reverse("login"), **extra)
     (form,) = post_forms_in(page.text)
     data = form.data(username=email, password=password)
@@ -136,14 +138,10 @@ def test_behind_a_proxy_the_forwarded_client_address_counts(web, settings):
     for n in range(20):
         forwarded = f"192.0.2.{n}, 198.51.100.7"
         _sign_in(web, f"p{n}@x.example", HTTP_X_FORWARDED_FOR=forwarded, **proxy)
-    paused = _sign_in(
-        web, pat_user.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
-    )
+    paused = _sign_in(web, pat_user.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
     assert PAUSED in paused.text
     # Another client through the same proxy signs in.
-    answer = _sign_in(
-        web, pat_user.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy
-    )
+    answer = _sign_in(web, pat_user.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
     assert answer.status_code == 302
 
 
@@ -244,9 +242,7 @@ def test_a_reset_from_the_email_lifts_that_persons_lock_only(
 def test_a_reset_does_not_lift_the_address_pause(web, django_capture_on_commit_callbacks):
     pat_user = make_user("pat@x.example")
     _spray(web, 20)
-    _reset_from_inbox(
-        web, pat_user.email, "fresh-mat-pass-9", django_capture_on_commit_callbacks
-    )
+    _reset_from_inbox(web, pat_user.email, "fresh-mat-pass-9", django_capture_on_commit_callbacks)
     assert PAUSED in _sign_in(web, pat_user.email, "fresh-mat-pass-9").text
 
 
