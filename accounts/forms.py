@@ -42,20 +42,6 @@ class EmailAuthenticationForm(PlainLabelsMixin, AuthenticationForm):
         # address to a 255-character column and the database would refuse it.
         self.fields["username"].validators.append(refuse_long_email)
 
-    def get_invalid_login_error(self):
-        # The same words whichever email was typed, so they say nothing about
-        # which emails have accounts.
-        minutes = sign_in_limits.minutes_left(self.request) if self.request else None
-        if minutes is None:
-            return super().get_invalid_login_error()
-        return forms.ValidationError(
-            "Too many sign-ins have failed from your network in the last few minutes, so "
-            f"signing in from it is paused for {minutes} more minute{'s' if minutes != 1 else ''}."
-            " Please try again then. On shared Wi-Fi, such as a clinic's, you can sign in"
-            " over mobile data instead.",
-            code="address_paused",
-        )
-
 
 class SetFirstPasswordForm(PlainLabelsMixin, forms.Form):
     """The password a patient chooses when they accept an invitation."""

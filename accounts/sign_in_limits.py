@@ -37,6 +37,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import throttle
@@ -84,6 +85,9 @@ class AddressLimitBackend:
         refusal = throttle.refusal(PER_ADDRESS, address_identity(request))
         if refusal is not None:
             setattr(request, REFUSED, refusal)
+            # Axes then records nothing (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT
+            # is off) and its middleware answers with ``lockout_response``.
+            request.axes_locked_out = True
             raise PermissionDenied("too many failed sign-ins from this address")
         setattr(request, CHECKED, True)
         return None
@@ -99,6 +103,18 @@ def minutes_left(request: HttpRequest) -> int | None:
         return None
     seconds = (refusal.until - timezone.now()).total_seconds()
     return max(1, math.ceil(seconds / 60))
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """The page for a refused sign-in (``AXES_LOCKOUT_CALLABLE``): the address
+    is paused, or axes has locked this email at this address. Neither says
+    whether the email has an account."""
+    minutes = minutes_left(request)
+    if minutes is None:
+        return render(request, "registration/locked_out.html", status=429)
+    response = render(request, "registration/address_paused.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.sign_in_limits.count_failure")

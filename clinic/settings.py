@@ -162,7 +162,13 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# One page for both refusals: the email locked at this address, or the
+# address paused (accounts.sign_in_limits).
+AXES_LOCKOUT_CALLABLE = "accounts.sign_in_limits.lockout_response"
+# An attempt refused during a lock-out writes nothing and does not restart
+# the cool-off: under attack a refusal stays a couple of reads, and the
+# attacker's retries are bounded by the address-wide count instead.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "accounts.throttle.username_for_lockout"
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.hashers import get_hashers
 from django.core import mail
@@ -90,7 +91,8 @@ def test_spraying_forty_emails_is_paused_after_twenty_without_hashing(web, hashe
     answers = [_sign_in(web, person.email) for person in people[20:]]
     assert hashes.call_count == 0
     for answer in answers:
-        assert answer.status_code == 200
+        assert answer.status_code == 429
+        assert answer["Retry-After"] == "900"
         assert PAUSED in answer.text
         assert "paused for 15 more minutes" in answer.text
         assert WRONG not in answer.text
@@ -177,6 +179,17 @@ def test_a_locked_email_at_an_address_is_refused_without_hashing(web, hashes):
     assert answer.status_code == 429
     assert LOCKED in answer.text
     assert hashes.call_count == 0
+    # The refusal wrote nothing: the cool-off still runs from the fifth failure.
+    assert AccessAttempt.objects.get().failures_since_start == 5
+
+
+def test_attempts_refused_for_the_address_write_no_lockout_rows(web):
+    _spray(web, 20)
+    assert AccessAttempt.objects.count() == 20
+    _sign_in(web, "someone.new@x.example")
+    _sign_in(web, "person0@x.example")
+    assert AccessAttempt.objects.count() == 20
+    assert AccessAttempt.objects.get(username="person0@x.example").failures_since_start == 1
 
 
 def test_attempts_refused_by_the_lock_do_not_use_up_the_address(web):
