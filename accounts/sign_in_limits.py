@@ -1,21 +1,23 @@
-"""How many passwords one client address may have checked, across all accounts.
+"""How many passwords one client address may have checked, across all
+accounts, and how many this machine may be checking at once.
 
 django-axes locks an email *at* an address after five wrong passwords
 (``AXES_LOCKOUT_PARAMETERS``), which stops guessing one account but not
 spraying: one guess each at forty accounts from one address never trips it.
 Axes cannot give a second, different limit to the address alone, so this
-module adds one:
+module adds one, and a cap on hashing:
 
-- ``AddressLimitBackend`` sits in ``AUTHENTICATION_BACKENDS`` right after
-  axes' backend and before ``ModelBackend``. When the address has used up
-  ``PER_ADDRESS`` it raises ``PermissionDenied``, which ends Django's
-  ``authenticate()`` before ``ModelBackend`` hashes anything, so a refused
-  sign-in costs the server one indexed read instead of an Argon2 hash.
-- ``count_failure`` (``user_login_failed``) counts a failure against the
-  address only when a password was really checked: not when axes refused the
-  email and address (axes' backend raises before this one is reached) and
-  not when this module refused. So the count is "passwords tried from this
-  address", and at most ``PER_ADDRESS.allowed`` are tried per window.
+- ``AddressLimitBackend`` comes right after axes' backend (which refuses a
+  locked email at an address) and does ModelBackend's work behind two
+  refusals that hash nothing: the address has used up ``PER_ADDRESS``, or
+  ``SIGN_IN_CHECKS_AT_ONCE`` passwords are being hashed on this machine
+  already. Each raises ``PermissionDenied``, which ends Django's
+  ``authenticate()``; axes' middleware then answers with ``lockout_response``
+  (429 with the pause's length, or 503 "try again in a few seconds").
+- A wrong password (or an unknown email, which ModelBackend hashes too, to
+  take as long) is counted against the address. Attempts refused by axes or
+  by this module are not: the count is "passwords tried from this address",
+  and at most ``PER_ADDRESS.allowed`` are tried per window.
 
 The counts are ``accounts.throttle`` windows in the database, shared by every
 process, and taken with a conditional UPDATE, so simultaneous failures all
@@ -29,13 +31,21 @@ removes axes' lock-outs for that email (every address), since whoever holds
 the inbox is the person the lock was protecting.
 """
 
+import fcntl
+import hashlib
 import ipaddress
 import math
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
-from django.contrib.auth.signals import user_login_failed
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
+from django.db import connection
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -51,10 +61,9 @@ from accounts.models import normalise_email
 # five per account per address (200 across forty accounts at once).
 PER_ADDRESS = throttle.Limit("sign-in.address", 20, per=timedelta(minutes=15))
 
-# Set on the request when this module refused, for the form's message.
+# Set on the request when this module refused, for the page it gets.
 REFUSED = "sign_in_address_refusal"
-# Set on the request when a password is about to be checked.
-CHECKED = "sign_in_password_checked"
+BUSY = "sign_in_busy"
 
 
 def address_identity(request: HttpRequest) -> str:
@@ -75,25 +84,80 @@ def address_identity(request: HttpRequest) -> str:
     return str(parsed)
 
 
-class AddressLimitBackend:
-    """Refuses, before any hashing, a sign-in from an address that has had
-    too many wrong passwords; otherwise lets the next backend decide."""
+def _slot_directory() -> Path:
+    # One set of slots per database and machine: every web process of this
+    # site here shares them (the CPU they protect is this machine's), and
+    # two sites or test runs on one machine do not.
+    database = connection.settings_dict
+    site = hashlib.sha256(
+        f"{database['ENGINE']}|{database['HOST']}|{database['PORT']}|{database['NAME']}".encode()
+    ).hexdigest()[:16]
+    directory = Path(tempfile.gettempdir()) / f"matcompanion-sign-in-{site}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory
 
-    def authenticate(self, request: HttpRequest | None, **credentials) -> None:
-        if request is None:
+
+@contextmanager
+def password_check_slot() -> Iterator[bool]:
+    """Hold one of ``settings.SIGN_IN_CHECKS_AT_ONCE`` slots while a password
+    is hashed; yields False at once, without waiting, when all are taken.
+
+    A slot is an exclusive ``flock`` on a file, shared by every process on
+    this machine and let go by the kernel if a process dies holding it.
+    """
+    allowed = settings.SIGN_IN_CHECKS_AT_ONCE
+    if allowed <= 0:
+        yield True
+        return
+    directory = _slot_directory()
+    for number in range(allowed):
+        descriptor = os.open(directory / f"{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        try:
+            yield True
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)
+        return
+    yield False
+
+
+class AddressLimitBackend(ModelBackend):
+    """Django's ModelBackend behind two refusals that cost no hashing: the
+    address has had too many wrong passwords, or as many passwords as this
+    machine may check at once are being checked (the site is busy; try
+    again in a moment). A wrong password is counted against the address
+    and ends ``authenticate()`` here, so that ModelBackend, listed after
+    this one for sessions that name it, never checks it a second time."""
+
+    def authenticate(self, request: HttpRequest | None, username=None, password=None, **kwargs):
+        if request is None or username is None or password is None:
             return None
-        refusal = throttle.refusal(PER_ADDRESS, address_identity(request))
+        address = address_identity(request)
+        refusal = throttle.refusal(PER_ADDRESS, address)
         if refusal is not None:
             setattr(request, REFUSED, refusal)
-            # Axes then records nothing (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT
-            # is off) and its middleware answers with ``lockout_response``.
-            request.axes_locked_out = True
-            raise PermissionDenied("too many failed sign-ins from this address")
-        setattr(request, CHECKED, True)
-        return None
+            self._refuse(request, "too many failed sign-ins from this address")
+        with password_check_slot() as free:
+            if not free:
+                setattr(request, BUSY, True)
+                self._refuse(request, "as many passwords as allowed are being checked")
+            user = super().authenticate(request, username, password, **kwargs)
+        if user is None:
+            throttle.take(PER_ADDRESS, address)
+            raise PermissionDenied("wrong email or password")
+        return user
 
-    # No get_user(): a backend with one could be picked by login(backend=None)
-    # and test clients' force_login() to hold sessions it cannot restore.
+    @staticmethod
+    def _refuse(request: HttpRequest, reason: str):
+        # Axes then records nothing (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT
+        # is off) and its middleware answers with ``lockout_response``.
+        request.axes_locked_out = True
+        raise PermissionDenied(reason)
 
 
 def minutes_left(request: HttpRequest) -> int | None:
@@ -109,19 +173,16 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     """The page for a refused sign-in (``AXES_LOCKOUT_CALLABLE``): the address
     is paused, or axes has locked this email at this address. Neither says
     whether the email has an account."""
+    if getattr(request, BUSY, False):
+        response = render(request, "registration/sign_in_busy.html", status=503)
+        response["Retry-After"] = "5"
+        return response
     minutes = minutes_left(request)
     if minutes is None:
         return render(request, "registration/locked_out.html", status=429)
     response = render(request, "registration/address_paused.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response
-
-
-@receiver(user_login_failed, dispatch_uid="accounts.sign_in_limits.count_failure")
-def count_failure(sender, credentials, request=None, **kwargs) -> None:
-    if request is None or not getattr(request, CHECKED, False):
-        return
-    throttle.take(PER_ADDRESS, address_identity(request))
 
 
 def lift_lockout(email: str) -> int:

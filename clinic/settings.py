@@ -5,6 +5,7 @@ the typed readers in ``clinic.env``. Defaults are the safe production ones;
 ``make run`` and the test settings switch on the development values.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -126,16 +127,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and passwords ------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# Each backend before ModelBackend may refuse before any password is hashed:
-# axes for an email at an address, accounts.sign_in_limits for an address
-# across every email (password spraying). Their order decides which refusal
-# a person sees when both apply, and lets sign_in_limits count only the
-# passwords really checked.
+# Axes refuses an email locked at an address; then accounts.sign_in_limits
+# refuses an address paused across every email (password spraying) or a
+# machine busy hashing, and otherwise checks the password as ModelBackend
+# does, counting a wrong one. Nothing is hashed before both have said yes.
+# ModelBackend stays for sessions that name it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.sign_in_limits.AddressLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How many passwords this machine's web processes may be hashing at once;
+# a sign-in beyond that is asked to try again in a few seconds, unhashed.
+# Argon2 as configured uses every core for a moment, so under an attack from
+# many addresses this keeps workers and cores free for everyone else.
+# 0 means no limit.
+SIGN_IN_CHECKS_AT_ONCE = env_int(
+    "SIGN_IN_CHECKS_AT_ONCE", default=max(1, (os.cpu_count() or 1) // 2)
+)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

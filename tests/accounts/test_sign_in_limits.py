@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import SendingWindow
-from accounts.sign_in_limits import PER_ADDRESS
+from accounts.sign_in_limits import PER_ADDRESS, password_check_slot
 from tests.conftest import PASSWORD, make_user
 from tests.html_forms import post_forms_in
 
@@ -264,3 +264,41 @@ def test_the_backend_stands_between_axes_and_the_password_check():
     assert backends.index("axes.backends.AxesStandaloneBackend") == 0
     assert backends.index("accounts.sign_in_limits.AddressLimitBackend") == 1
     assert backends[-1] == "django.contrib.auth.backends.ModelBackend"
+
+
+def test_while_every_check_slot_is_taken_a_sign_in_is_asked_to_retry_unhashed(
+    web, settings, hashes
+):
+    settings.SIGN_IN_CHECKS_AT_ONCE = 1
+    pat_user = make_user("pat@x.example")
+    with password_check_slot() as held:
+        assert held
+        hashes.reset_mock()
+        answer = _sign_in(web, pat_user.email, PASSWORD)
+    assert answer.status_code == 503
+    assert answer["Retry-After"] == "5"
+    assert "The site is busy checking other sign-ins" in answer.text
+    assert hashes.call_count == 0
+    # Nothing counted against the address or the email.
+    assert not SendingWindow.objects.filter(scope=PER_ADDRESS.scope).exists()
+    assert not AccessAttempt.objects.exists()
+    # The slot is free again.
+    assert _sign_in(web, pat_user.email, PASSWORD).status_code == 302
+
+
+def test_check_slots_are_shared_and_given_back(settings):
+    settings.SIGN_IN_CHECKS_AT_ONCE = 2
+    with (
+        password_check_slot() as first,
+        password_check_slot() as second,
+        password_check_slot() as third,
+    ):
+        assert (first, second, third) == (True, True, False)
+    with password_check_slot() as again:
+        assert again
+
+
+def test_no_limit_on_checks_when_set_to_zero(settings):
+    settings.SIGN_IN_CHECKS_AT_ONCE = 0
+    with password_check_slot() as first, password_check_slot() as second:
+        assert first and second
