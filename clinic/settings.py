@@ -146,7 +146,8 @@ SIGN_IN_CHECKS_AT_ONCE = env_int(
     "SIGN_IN_CHECKS_AT_ONCE", default=max(1, (os.cpu_count() or 1) // 2)
 )
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Django's Argon2 with one lane (accounts/hashers.py says why).
+    "accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
