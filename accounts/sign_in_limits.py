@@ -38,7 +38,7 @@ import math
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,6 +48,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import throttle
@@ -64,6 +65,8 @@ PER_ADDRESS = throttle.Limit("sign-in.address", 20, per=timedelta(minutes=15))
 # Set on the request when this module refused, for the page it gets.
 REFUSED = "sign_in_address_refusal"
 BUSY = "sign_in_busy"
+# Set when SignInGateMiddleware holds a check slot for this request.
+SLOT_HELD = "sign_in_slot_held"
 
 
 def address_identity(request: HttpRequest) -> str:
@@ -126,6 +129,32 @@ def password_check_slot() -> Iterator[bool]:
     yield False
 
 
+class SignInGateMiddleware:
+    """Both refusals again, for a posted sign-in form, before the rest of the
+    middleware and the view run: under attack nearly every sign-in is
+    refused, and a refusal here costs one indexed read and a small page
+    instead of sessions, CSRF, axes' checks and the form. An allowed
+    sign-in holds its check slot for the rest of the request; the backend
+    still checks both for callers that do not come through here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.method != "POST" or request.path_info != reverse("login"):
+            return self.get_response(request)
+        refusal = throttle.refusal(PER_ADDRESS, address_identity(request))
+        if refusal is not None:
+            setattr(request, REFUSED, refusal)
+            return lockout_response(request)
+        with password_check_slot() as free:
+            if not free:
+                setattr(request, BUSY, True)
+                return lockout_response(request)
+            setattr(request, SLOT_HELD, True)
+            return self.get_response(request)
+
+
 class AddressLimitBackend(ModelBackend):
     """Django's ModelBackend behind two refusals that cost no hashing: the
     address has had too many wrong passwords, or as many passwords as this
@@ -142,7 +171,8 @@ class AddressLimitBackend(ModelBackend):
         if refusal is not None:
             setattr(request, REFUSED, refusal)
             self._refuse(request, "too many failed sign-ins from this address")
-        with password_check_slot() as free:
+        held = getattr(request, SLOT_HELD, False)
+        with nullcontext(True) if held else password_check_slot() as free:
             if not free:
                 setattr(request, BUSY, True)
                 self._refuse(request, "as many passwords as allowed are being checked")

@@ -77,6 +77,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accounts.middleware.PrivateNoStoreMiddleware",
     "accounts.middleware.RefuseNulBytesMiddleware",
+    # Refuses a paused address's or a busy machine's sign-in before the view
+    # (accounts.sign_in_limits), yet inside the middleware above, so the
+    # answer has every header the others add.
+    "accounts.sign_in_limits.SignInGateMiddleware",
     # Axes goes last so that it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]

@@ -302,3 +302,34 @@ def test_no_limit_on_checks_when_set_to_zero(settings):
     settings.SIGN_IN_CHECKS_AT_ONCE = 0
     with password_check_slot() as first, password_check_slot() as second:
         assert first and second
+
+
+def test_the_backend_refuses_too_without_the_gate(db, settings, hashes):
+    """authenticate() called outside a request to the sign-in page (another
+    view, a script) meets the same two refusals, unhashed."""
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    settings.SIGN_IN_CHECKS_AT_ONCE = 1
+    pat_user = make_user("pat@x.example")
+
+    def attempt(password, email=pat_user.email):
+        request = RequestFactory().post("/elsewhere/", REMOTE_ADDR="198.51.100.7")
+        return request, authenticate(request, username=email, password=password)
+
+    hashes.reset_mock()
+    with password_check_slot():
+        request, user = attempt(PASSWORD)
+    assert user is None
+    assert request.sign_in_busy
+    assert hashes.call_count == 0
+    for n in range(20):
+        attempt("wrong", f"person{n}@x.example")
+    hashes.reset_mock()
+    request, user = attempt(PASSWORD)
+    assert user is None
+    assert request.sign_in_address_refusal.window.count == 20
+    assert hashes.call_count == 0
+    assert attempt(PASSWORD)[1] is None
+    other = RequestFactory().post("/elsewhere/", REMOTE_ADDR="203.0.113.9")
+    assert authenticate(other, username=pat_user.email, password=PASSWORD) == pat_user
