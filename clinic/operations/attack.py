@@ -9,6 +9,7 @@ the client's address appended to ``X-Forwarded-For``.
 """
 
 import http.client
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -106,6 +107,9 @@ def attack(
     ``number`` tries each of ``emails`` in turn (spraying), or one email over
     and over when given one. Its address is its own, or a new one for every
     attempt with ``rotate`` (many machines)."""
+    # Real attackers use their own machines; here they share the site's
+    # cores, so they yield them to the site and the patient when both want one.
+    os.nice(10)
     form = SignInForm(port, f"203.0.113.{number + 1}")
     form.fetch()
     tally = Tally()

@@ -23,3 +23,14 @@ def test_an_eight_lane_hash_still_verifies_and_is_remade():
     assert "p=8" in old
     assert ours.verify("a-mat-password", old)
     assert ours.must_update(old)
+
+
+def test_hashing_runs_in_a_thread_of_lower_priority():
+    import os
+    import threading
+
+    from accounts.hashers import HASHING_NICENESS, _hashing_thread
+
+    thread_id = _hashing_thread().submit(threading.get_native_id).result()
+    assert thread_id != threading.get_native_id()
+    assert os.getpriority(os.PRIO_PROCESS, thread_id) >= HASHING_NICENESS
