@@ -14,7 +14,10 @@ hammer one account; each fetches the sign-in page for its CSRF cookie and
 token as a browser would, and each has an address of its own (or, with
 ``--rotate-addresses``, a new one for every attempt, as a botnet would).
 Each attacker is a process of its own, so none shares the measuring
-process's interpreter.
+process's interpreter, and runs at nice 10: real attackers bring their own
+machines, these share the site's cores and so give way when the site or
+the measuring process wants one. The hashing itself also runs at nice 10
+(accounts.hashers), so the site's pages outrank it too.
 
 Printed: Ada's p50, p95 and slowest Today for both runs, the attackers'
 attempts a second, and how the site answered them (wrong password, address
@@ -144,7 +147,8 @@ class Command(BaseCommand):
             cookie = self._sign_in(port)
             workers = options["workers"] or (os.cpu_count() or 1) + 1
             self.stdout.write(
-                f"site: gunicorn with {workers} workers on {engine}, {os.cpu_count()} cores "
+                f"site: gunicorn with {workers} worker{'s' if workers != 1 else ''} on {engine}, "
+                f"{os.cpu_count()} cores "
                 "shared with the attackers and this process"
             )
             # A few requests first, so every worker has loaded the site.
