@@ -132,8 +132,8 @@ def password_check_slot() -> Iterator[bool]:
 class SignInGateMiddleware:
     """Both refusals again, for a posted sign-in form, before the rest of the
     middleware and the view run: under attack nearly every sign-in is
-    refused, and a refusal here costs one indexed read and a small page
-    instead of sessions, CSRF, axes' checks and the form. An allowed
+    refused, and a refusal here costs at most one indexed read and a bare
+    page instead of axes' checks, the form and the site's full layout. An allowed
     sign-in holds its check slot for the rest of the request; the backend
     still checks both for callers that do not come through here."""
 
@@ -143,13 +143,14 @@ class SignInGateMiddleware:
     def __call__(self, request: HttpRequest):
         if request.method != "POST" or request.path_info != reverse("login"):
             return self.get_response(request)
-        refusal = throttle.refusal(PER_ADDRESS, address_identity(request))
-        if refusal is not None:
-            setattr(request, REFUSED, refusal)
-            return lockout_response(request)
+        # The slot first: when the machine is busy the answer needs no query.
         with password_check_slot() as free:
             if not free:
                 setattr(request, BUSY, True)
+                return lockout_response(request)
+            refusal = throttle.refusal(PER_ADDRESS, address_identity(request))
+            if refusal is not None:
+                setattr(request, REFUSED, refusal)
                 return lockout_response(request)
             setattr(request, SLOT_HELD, True)
             return self.get_response(request)
