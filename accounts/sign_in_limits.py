@@ -44,7 +44,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -97,6 +97,10 @@ def _slot_directory() -> Path:
     ).hexdigest()[:16]
     directory = Path(tempfile.gettempdir()) / f"matcompanion-sign-in-{site}"
     directory.mkdir(mode=0o700, exist_ok=True)
+    # Another account on a shared /tmp could make the folder first and hold
+    # every slot (systemd's PrivateTmp, as in deploy/, rules that out).
+    if directory.is_symlink() or directory.stat().st_uid != os.getuid():
+        raise ImproperlyConfigured(f"{directory} belongs to someone else.")
     return directory
 
 
@@ -114,7 +118,9 @@ def password_check_slot() -> Iterator[bool]:
         return
     directory = _slot_directory()
     for number in range(allowed):
-        descriptor = os.open(directory / f"{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        descriptor = os.open(
+            directory / f"{number}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600
+        )
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
