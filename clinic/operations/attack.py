@@ -21,6 +21,7 @@ OUTCOMES = {
     b"That email and password do not match": "wrong password",
     b"Too many sign-ins have failed from your network": "address paused",
     b"Too many sign-in attempts": "email locked",
+    b"The site is busy checking other sign-ins": "busy, try again",
 }
 
 
