@@ -85,6 +85,13 @@ BENCH_OPTIONS ?=
 bench-reminders: install ## 10,000 patients due in the same minute, two workers, a local SMTP sink (DATABASE_URL on PostgreSQL): time to the last reminder, duplicates, misses
 	DEBUG=1 $(UV) run --no-sync python manage.py reminder_bench $(BENCH_OPTIONS)
 
+# ATTACK_OPTIONS adds any of `manage.py sign_in_attack_bench --help`'s options,
+# e.g. ATTACK_OPTIONS="--seconds 60 --rotate-addresses".
+.PHONY: attack-bench
+ATTACK_OPTIONS ?=
+attack-bench: install ## A patient's Today page (p50/p95/max) alone, then while 8 attackers post wrong passwords to the sign-in form; gunicorn as in production (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
+	DEBUG=1 $(UV) run --no-sync python manage.py sign_in_attack_bench $(ATTACK_OPTIONS)
+
 # Lighthouse itself (pinned, from npm) goes into var/lighthouse on first use.
 # LIGHTHOUSE_OPTIONS adds any of `manage.py lighthouse_check --help`'s options,
 # e.g. LIGHTHOUSE_OPTIONS="--pages Today Timer --keep-reports var/lighthouse/reports".

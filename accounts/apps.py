@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the refusals' sentences, the receivers and the proxy check.
-        from accounts import messages, signals, throttle  # noqa: F401
+        from accounts import messages, sign_in_limits, signals, throttle  # noqa: F401
 
 
 class AuditedAdminConfig(admin_apps.AdminConfig):

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import (
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from accounts import audit, throttle
+from accounts import audit, sign_in_limits, throttle
 from accounts.bounds import BoundedEmailField, refuse_long_email
 from accounts.models import User
 
@@ -122,7 +122,18 @@ class ResetPasswordForm(PlainLabelsMixin, PasswordResetForm):
 
 
 class ChooseNewPasswordForm(PlainLabelsMixin, SetPasswordForm):
-    pass
+    def save(self, commit=True):
+        """Save the new password and lift any sign-in lock-out on this email.
+
+        Only the person who can read the inbox gets here, and the lock-out
+        was protecting them; the new password also makes any guessing so
+        far worthless. Other emails' lock-outs and the address-wide pause
+        (``accounts.sign_in_limits``) stay as they are.
+        """
+        user = super().save(commit=commit)
+        if commit:
+            sign_in_limits.lift_lockout(user.email)
+        return user
 
 
 class AuthenticatorCodeForm(PlainLabelsMixin, forms.Form):

@@ -138,6 +138,22 @@ def take(limit: Limit, identity: str) -> Refusal | None:
     return Refusal(limit=limit, window=window, until=window.started_at + limit.per)
 
 
+def refusal(limit: Limit, identity: str) -> Refusal | None:
+    """Whether ``identity`` has used up ``limit`` in its current window, counting nothing.
+
+    One read by the unique key: cheap enough to run before any password is hashed.
+    """
+    window = SendingWindow.objects.filter(
+        scope=limit.scope,
+        key=_key(limit, identity),
+        started_at__gt=timezone.now() - limit.per,
+        count__gte=limit.allowed,
+    ).first()
+    if window is None:
+        return None
+    return Refusal(limit=limit, window=window, until=window.started_at + limit.per)
+
+
 def _take_both(request: HttpRequest, email: str, per_client: Limit, per_email: Limit):
     # The client's slot first: a client over its limit spends no address's slots.
     return take(per_client, client_address(request) or "unknown") or take(

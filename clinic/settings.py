@@ -5,6 +5,7 @@ the typed readers in ``clinic.env``. Defaults are the safe production ones;
 ``make run`` and the test settings switch on the development values.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,6 +82,10 @@ MIDDLEWARE = [
     "accounts.middleware.RefuseNulBytesMiddleware",
     "accounts.middleware.RefuseAdminDatesOutOfRangeMiddleware",
     "accounts.middleware.AdminLoneSurrogatesMiddleware",
+    # Refuses a paused address's or a busy machine's sign-in before the view
+    # (accounts.sign_in_limits), yet inside the middleware above, so the
+    # answer has every header the others add.
+    "accounts.sign_in_limits.SignInGateMiddleware",
     # Axes goes last so that it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,12 +136,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and passwords ------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Axes refuses an email locked at an address; then accounts.sign_in_limits
+# refuses an address paused across every email (password spraying) or a
+# machine busy hashing, and otherwise checks the password as ModelBackend
+# does, counting a wrong one. Nothing is hashed before both have said yes.
+# ModelBackend stays for sessions that name it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.sign_in_limits.AddressLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How many passwords this machine's web processes may be hashing at once;
+# a sign-in beyond that is asked to try again in a few seconds, unhashed.
+# Argon2 as configured uses every core for a moment, so under an attack from
+# many addresses this keeps workers and cores free for everyone else.
+# 0 means no limit.
+SIGN_IN_CHECKS_AT_ONCE = env_int(
+    "SIGN_IN_CHECKS_AT_ONCE", default=max(1, (os.cpu_count() or 1) // 2)
+)
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Django's Argon2 with one lane (accounts/hashers.py says why).
+    "accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -154,12 +174,20 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = 7
 
 # Sign-in throttling: five failures for the same email from the same address
-# lock that pair out for fifteen minutes.
+# lock that pair out for fifteen minutes (a password reset from the email
+# lifts it); twenty from one address across any emails pause that address
+# for fifteen minutes (accounts.sign_in_limits.PER_ADDRESS).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# One page for both refusals: the email locked at this address, or the
+# address paused (accounts.sign_in_limits).
+AXES_LOCKOUT_CALLABLE = "accounts.sign_in_limits.lockout_response"
+# An attempt refused during a lock-out writes nothing and does not restart
+# the cool-off: under attack a refusal stays a couple of reads, and the
+# attacker's retries are bounded by the address-wide count instead.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "accounts.throttle.username_for_lockout"
 
