@@ -100,8 +100,14 @@ ACCESS: dict[str, Row] = {
     "confirm-identity": Row(get=signed_in(200), post=signed_in(400)),
     # The clinic admin's people (none of the personas is a clinic admin: tested in
     # tests/accounts/test_clinic_people.py, with another clinic's person as 404).
-    "clinic-people": Row(get=signed_in(403), post=signed_in(405)),
-    "clinic-person-factor-reset": Row(get=signed_in(403), post=signed_in(403), kwargs="person"),
+    # Clinic admins only.
+    "clinic-people": Row(get={**signed_in(403), "carol": 200}, post=signed_in(405)),
+    # Carol is asked to confirm it is her first (accounts.sudo).
+    "clinic-person-factor-reset": Row(
+        get={**signed_in(403), "carol": 302},
+        post={**signed_in(403), "carol": 302},
+        kwargs="person",
+    ),
     "password_change_done": Row(get=signed_in(200), post=signed_in(405)),
     "password_reset": Row(get=everyone(200), post=everyone(200)),
     "password_reset_done": Row(get=everyone(200), post=everyone(405)),
@@ -120,7 +126,9 @@ ACCESS: dict[str, Row] = {
     # The second factor. Members and staff here have passed theirs (tests/conftest.py);
     # pat has none. Set-up: an empty POST shows the form with its error.
     "account-security": Row(get=signed_in(200), post=signed_in(405)),
-    "factor-setup": Row(get=signed_in(200), post=signed_in(200)),
+    # Members and staff already have an authenticator: replacing it asks them
+    # to confirm it is them first. Pat has none and sets one up.
+    "factor-setup": Row(get={**signed_in(302), "pat": 200}, post={**signed_in(302), "pat": 200}),
     # Already passed (members, staff) or none to pass (pat): on to the start page.
     "factor-verify": Row(get=signed_in(302), post=signed_in(302)),
     # With no factor pat goes back to Account security; a POST makes new codes.
@@ -484,7 +492,7 @@ def test_every_admin_pattern_is_for_staff_only(
         # (records the site writes itself cannot be added): never a sign-in.
         assert staff_answer not in SIGN_IN and staff_answer < 500, (name or route, staff_answer)
     assert {key: value for key, value in seen.items() if value not in expected[key]} == {}
-    assert len(walked) == 194
+    assert len(walked) == 195
 
 
 # Who is not staff is sent to a sign-in page for every admin address, except

@@ -23,6 +23,7 @@ from accounts import factor_views
 from accounts.models import AuditEvent, Membership
 from tests.conftest import make_user
 from tests.factors import code_for, give_authenticator
+from tests.sudo import confirmed
 
 pytestmark = pytest.mark.second_factor_enforced
 Action = AuditEvent.Action
@@ -190,6 +191,7 @@ def test_set_up_cannot_stand_in_for_passing_the_factor(alice):
 def test_replacing_the_authenticator_retires_the_old_one(alice):
     client = _signed_in(alice.user)
     old = _set_up(client)
+    confirmed(client)  # replacing it asks the sudo moment first (accounts.sudo)
     client.get(SETUP)
     new = TOTPDevice.objects.get(user=alice.user, confirmed=False)
     assert client.post(SETUP, {"code": code_for(new)}).status_code == 302
@@ -335,6 +337,7 @@ def test_the_recovery_code_page_uses_the_full_keyboard(alice):
 def test_new_recovery_codes_replace_the_old_ones(alice):
     client = _signed_in(alice.user)
     old = _codes_after_set_up(client)
+    confirmed(client)
     response = client.post(reverse("recovery-codes"))
     assert response["Location"] == reverse("recovery-codes")
     new = re.findall(r"<code>(\w{4} \w{4})</code>", client.get(response["Location"]).text)
@@ -359,6 +362,7 @@ def test_a_patient_turns_codes_on_then_is_asked_for_them_then_turns_them_off(pat
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # a new code, a new step
     assert later.post(VERIFY, {"code": code_for(device, steps=1)}).status_code == 302
 
+    confirmed(later)
     assert "Turn codes off" in later.get(reverse("factor-remove")).text
     response = later.post(reverse("factor-remove"))
     assert response["Location"] == reverse("account-security")
@@ -392,6 +396,7 @@ def test_the_settings_pages_link_to_account_security(pat, alice, safety):
 def test_every_event_is_audited_without_codes(alice, pat):
     client = _signed_in(alice.user)
     device = _set_up(client)
+    confirmed(client)
     codes = re.findall(r"<code>(\w{4} \w{4})</code>", client.get(reverse("recovery-codes")).text)
     client.post(reverse("recovery-codes"))
     other = _signed_in(alice.user)

@@ -92,12 +92,13 @@ def test_a_recovery_code_works_once_and_is_audited(alice_client, alice):
     assert not _is_confirmed(fresh)
 
 
-def test_an_unconfirmed_device_gives_no_way_in(alice_client, alice):
-    device = totp_device(alice.user, confirmed=False)
-    assert "Or with a code" not in alice_client.get(CONFIRM).text
-    response = _confirm(alice_client, way="code", code=current_code(device))
+def test_an_unconfirmed_device_gives_no_way_in(pat_client, pat):
+    # A patient: members always have a confirmed authenticator by now.
+    device = totp_device(pat.user, confirmed=False)
+    assert "Or with a code" not in pat_client.get(CONFIRM).text
+    response = _confirm(pat_client, way="code", code=current_code(device))
     assert response.status_code == 400
-    assert not _is_confirmed(alice_client)
+    assert not _is_confirmed(pat_client)
 
 
 # --- Wrong answers ---------------------------------------------------------------------------
@@ -249,12 +250,13 @@ def test_signing_in_again_as_the_same_person_asks_again(pat):
     assert _asks_to_confirm(client.get(PASSWORD_PAGE))
 
 
-def test_a_confirmation_never_passes_to_someone_signing_in_after(pat, alice):
+def test_a_confirmation_never_passes_to_someone_signing_in_after(pat, quinn):
+    # Two patients: a member would first be sent to pass their second factor.
     client = Client()
     client.post(reverse("login"), {"username": pat.user.email, "password": PASSWORD})
     confirmed(client)
-    _sign_in_in_the_same_session(client, alice.user)
-    assert int(client.session[SESSION_KEY]) == alice.user.pk
+    _sign_in_in_the_same_session(client, quinn.user)
+    assert int(client.session[SESSION_KEY]) == quinn.user.pk
     assert sudo.SESSION_KEY not in client.session
     assert _asks_to_confirm(client.get(PASSWORD_PAGE))
 

@@ -44,6 +44,9 @@ def test_a_download_asks_for_a_code_first_with_javascript(
     expect(page.get_by_role("alert")).to_contain_text("That code did not work.")
     _no_accessibility_violations(page)
 
+    # Each wrong code makes the next try wait (1 s after the first: django-otp's
+    # throttle, OTP_TOTP_THROTTLE_FACTOR); a person reading the message takes longer.
+    page.wait_for_timeout(1500)
     code.fill(current_code(device))
     with page.expect_download() as info:
         page.get_by_role("button", name="Confirm with this code").click()

@@ -10,6 +10,7 @@ from django.test import Client
 from accounts.clock import patient_today
 from accounts.models import Patient
 from tests.factories import make_plan, screen
+from tests.sudo import confirmed
 from tests.test_url_walk import world  # noqa: F401  (the walk's fixture, reused)
 
 
@@ -50,24 +51,39 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture
-def clients(visitor_client, pat_client, alice_client, bob_client, staff_client) -> dict:
+def clients(
+    visitor_client, pat_client, alice_client, bob_client, staff_client, carol_client
+) -> dict:
+    # Everyone signed in has just confirmed it is them (accounts.sudo), so
+    # the pages behind that step show their forms too.
     return {
         "visitor": visitor_client,
-        "pat": pat_client,
-        "alice": alice_client,
-        "bob": bob_client,
-        "staff": staff_client,
+        "pat": confirmed(pat_client),
+        "alice": confirmed(alice_client),
+        "bob": confirmed(bob_client),
+        "staff": confirmed(staff_client),
+        "carol": confirmed(carol_client),
     }
 
 
 @pytest.fixture
-def people(pat, alice, bob, staff) -> dict:
+def people(pat, alice, bob, staff, carol) -> dict:
     """Who each persona is, for a fresh signed-in client per example."""
-    return {"visitor": None, "pat": pat.user, "alice": alice.user, "bob": bob.user, "staff": staff}
+    return {
+        "visitor": None,
+        "pat": pat.user,
+        "alice": alice.user,
+        "bob": bob.user,
+        "staff": staff,
+        "carol": carol.user,
+    }
 
 
 def client_for(user) -> Client:
+    """Signed in, past the second factor and the sudo moment, so that the
+    hostile values reach the forms behind them."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        confirmed(client)
     return client

@@ -14,7 +14,8 @@ from accounts.bounds import EARLIEST_DAY, LATEST_DAY
 
 # Written on any request, or by the sign-in throttle, whatever the form says.
 IGNORED_APPS = {"sessions", "axes", "admin"}
-IGNORED_MODELS = {("accounts", "auditevent")}
+# Audit rows, and the counters of sign-in and email limits: a refusal counts.
+IGNORED_MODELS = {("accounts", "auditevent"), ("accounts", "sendingwindow")}
 
 
 @cache

@@ -99,13 +99,18 @@ def test_a_second_factor_device_that_does_not_exist_is_a_404_in_the_admin(staff_
     assert response.status_code == 404
 
 
-def test_an_existing_devices_set_up_page_still_shows(staff_client, staff):
+def test_an_existing_devices_secret_is_never_shown_in_the_admin(staff_client, staff):
+    # OTP_ADMIN_HIDE_SENSITIVE_DATA: the key and its QR code stay hidden, a
+    # refusal rather than a server error.
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
     response = staff_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/")
-    assert response.status_code == 200
-    assert f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/" in response.text
+    assert response.status_code == 403
+    assert f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/" not in response.text
+    qrcode = staff_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
+    assert qrcode.status_code == 403
+    assert b"<svg" not in qrcode.content
 
 
 def test_a_lone_surrogate_posted_to_an_admin_form_is_shown_as_a_replacement_character(

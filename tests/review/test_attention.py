@@ -101,6 +101,6 @@ def test_a_flag_for_a_change_waiting_costs_the_list_no_query(
         )
         screen(patient, yes=["open-wounds"], source="patient")
         screen(patient, source="patient")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         html = alice_client.get(reverse("patient-list")).text
     assert html.count("changed safety answer waits for your confirmation") == 10
