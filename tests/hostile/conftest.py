@@ -21,7 +21,14 @@ def hostile_world(world, quinn, bob, clinic_b):  # noqa: F811
     screen(quinn)
     plan = make_plan(quinn, RoutineTemplate.objects.get(slug=world["routine"]["slug"]))
     session = plan.sessions.get(date=patient_today(quinn))
+    from django.contrib.auth.models import Group
+
     from tests.hostile.discovery import admin_rows
+
+    # A data migration makes this group, but a transactional test run earlier
+    # in the same process (PostgreSQL, several processes) may have emptied
+    # the table: the group's admin page is driven either way.
+    Group.objects.get_or_create(name="Content editors")
 
     return {
         **world,
