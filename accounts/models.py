@@ -307,6 +307,16 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         SIGN_OUT = "sign_out", "Signed out"
+        # Sign-ins turned away before any password was checked (the address
+        # paused, the machine busy): ``count`` of them from one address in
+        # one minute share a row.
+        SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        # The person asked to move their account to a new address (the object
+        # is the user; the new address is never written here), then
+        # confirmed it from the new inbox.
+        EMAIL_REQUESTED = "email_requested", "Email change requested"
+        EMAIL_CHANGED = "email_changed", "Email changed"
         # Second-factor events; the object is the device (or the user).
         FACTOR_ADDED = "factor_added", "Second factor added"
         FACTOR_REMOVED = "factor_removed", "Second factor removed"
