@@ -2,6 +2,7 @@
 
 from django import forms
 
+from accounts import second_factor
 from accounts.forms import PlainLabelsMixin
 
 WRONG_PASSWORD = "That is not your password. Check it and try again."  # noqa: S105
@@ -48,10 +49,19 @@ class ConfirmCodeForm(PlainLabelsMixin, forms.Form):
     def clean_code(self) -> str:
         # Apps show "123 456"; people copy codes with spaces around them.
         token = "".join(self.cleaned_data["code"].split())
+        # While wrong codes (here or at sign-in) keep any device waiting,
+        # nothing is tried, as at sign-in, and the person is told how long.
+        wait = second_factor.wait_seconds(self.devices)
+        if wait:
+            raise forms.ValidationError(second_factor.too_many_wrong_codes(wait), code="waiting")
         for device in self.devices:
             # Each device throttles its own failures (django-otp) and a
             # recovery code is used up when it matches.
             if device.verify_token(token):
                 self.device = device
+                # A right code clears the wait on every device, as at sign-in.
+                for other in self.devices:
+                    if getattr(other, "throttling_failure_count", 0):
+                        other.throttle_reset()
                 return token
         raise forms.ValidationError(WRONG_CODE, code="wrong")
