@@ -10,7 +10,8 @@ the object and never a code or a secret.
 
 Clinic members (practitioners, clinic admins) and staff must have one;
 patients may turn one on. A person's factor is one confirmed ``TOTPDevice``
-plus one ``StaticDevice`` holding their recovery codes.
+plus one ``StaticDevice`` holding their recovery codes, stored as keyed
+hashes (``accounts.recovery_codes``).
 """
 
 import math
@@ -26,7 +27,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import audit
+from accounts import audit, recovery_codes
 from accounts.access import role_of
 from accounts.models import AuditEvent, User
 
@@ -111,9 +112,7 @@ def secret_in_groups(device: TOTPDevice) -> str:
 
 
 def _new_codes(device: StaticDevice) -> list[str]:
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
+    return recovery_codes.make(device, RECOVERY_CODE_COUNT)
 
 
 @dataclass(frozen=True)
@@ -177,11 +176,6 @@ def _digits(code: str) -> str:
     return "".join(code.split())
 
 
-def _recovery_form(code: str) -> str:
-    """Recovery codes are shown in two groups of four; accept them typed any way."""
-    return "".join(ch for ch in code if ch.isalnum()).lower()
-
-
 def verify(request: HttpRequest, code: str) -> Outcome:
     """Check a code from the authenticator or a recovery code for this session.
 
@@ -200,7 +194,7 @@ def verify(request: HttpRequest, code: str) -> Outcome:
         if not wait:
             passed = next((d for d in totps if d.verify_token(_digits(code))), None)
             if passed is None:
-                passed = next((d for d in statics if d.verify_token(_recovery_form(code))), None)
+                passed = next((d for d in statics if recovery_codes.verify(d, code)), None)
         if passed is None:
             _audit(request, Action.FACTOR_FAILED, totps[0] if totps else user)
             return Outcome(checked=not wait, wait_seconds=wait or wait_seconds(devices))

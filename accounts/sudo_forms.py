@@ -1,9 +1,11 @@
 """The two ways to confirm it is you at the sudo moment (``accounts.sudo``)."""
 
 from django import forms
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import second_factor
+from accounts import recovery_codes, second_factor
 from accounts.forms import PlainLabelsMixin
+from accounts.text import is_encodable
 
 WRONG_PASSWORD = "That is not your password. Check it and try again."  # noqa: S105
 WRONG_CODE = (
@@ -26,7 +28,8 @@ class ConfirmPasswordForm(PlainLabelsMixin, forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not is_encodable(password) or not self.user.check_password(password):
+            # Half of a surrogate pair cannot be hashed, so it cannot be anyone's password.
             raise forms.ValidationError(WRONG_PASSWORD, code="wrong")
         return password
 
@@ -57,7 +60,11 @@ class ConfirmCodeForm(PlainLabelsMixin, forms.Form):
         for device in self.devices:
             # Each device throttles its own failures (django-otp) and a
             # recovery code is used up when it matches.
-            if device.verify_token(token):
+            if isinstance(device, StaticDevice):
+                matched = recovery_codes.verify(device, token)
+            else:
+                matched = device.verify_token(token)
+            if matched:
                 self.device = device
                 # A right code clears the wait on every device, as at sign-in.
                 for other in self.devices:
