@@ -40,9 +40,12 @@ def _url(name: str, **query: str) -> str:
 _WAIT_WORTH_SAYING = 5
 
 
-def _refusal(outcome: second_factor.Outcome, what: str) -> str:
+def _refusal(outcome: second_factor.Outcome, what: str, *, setting_up: bool = False) -> str:
     if not outcome.checked:
-        return second_factor.too_many_wrong_codes(outcome.wait_seconds)
+        # While setting up a first app there are no recovery codes to suggest.
+        return second_factor.too_many_wrong_codes(
+            outcome.wait_seconds, has_recovery_codes=not setting_up
+        )
     message = (
         f"That {what} did not work. Codes change every 30 seconds and each works once: "
         "type the one your app shows now."
@@ -94,7 +97,7 @@ def _setup(request: HttpRequest) -> HttpResponse:
         if outcome.passed:
             messages.success(request, "Your authenticator app is set up.")
             return redirect(_url("recovery-codes", next=_next(request)))
-        form.add_error("code", _refusal(outcome, "code"))
+        form.add_error("code", _refusal(outcome, "code", setting_up=True))
     qr = segno.make(device.config_url, error="m")
     return render(
         request,

@@ -217,12 +217,14 @@ def wait_in_words(seconds: int) -> str:
     return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
-def too_many_wrong_codes(seconds: int) -> str:
+def too_many_wrong_codes(seconds: int, *, has_recovery_codes: bool = True) -> str:
     """What a person is told while their codes are paused."""
-    return (
-        f"Too many wrong codes. Wait {wait_in_words(seconds)}, then try again. "
-        "If you have lost your phone, use one of your recovery codes once the wait is over."
-    )
+    message = f"Too many wrong codes. Wait {wait_in_words(seconds)}, then try again."
+    if has_recovery_codes:
+        message += (
+            " If you have lost your phone, use one of your recovery codes once the wait is over."
+        )
+    return message
 
 
 def lift_code_lockouts(user: User) -> int:

@@ -148,3 +148,14 @@ def test_lifting_counts_only_devices_that_were_waiting(alice):
     assert second_factor.lift_code_lockouts(alice.user) == 1
     assert not StaticDevice.objects.filter(throttling_failure_count__gt=0).exists()
     assert not TOTPDevice.objects.filter(throttling_failure_count__gt=0).exists()
+
+
+def test_setting_up_a_first_app_says_how_long_without_mentioning_recovery_codes(alice):
+    client = _signed_in(alice.user)
+    client.get(reverse("factor-setup"))
+    pending = TOTPDevice.objects.get(user=alice.user, confirmed=False)
+    _as_if_failed(pending, 30)
+    response = client.post(reverse("factor-setup"), {"code": code_for(pending)})
+    assert CEILING_MESSAGE in response.text
+    assert "If you have lost your phone" not in response.text
+    assert not TOTPDevice.objects.filter(user=alice.user, confirmed=True).exists()
