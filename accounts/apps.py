@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the refusals' sentences, the receivers and the proxy check.
         from accounts import messages, sign_in_limits, signals, throttle  # noqa: F401
+        from accounts.second_factor import apply_code_wait_ceiling
+
+        apply_code_wait_ceiling()
 
 
 class AuditedAdminConfig(admin_apps.AdminConfig):

@@ -35,21 +35,17 @@ def _url(name: str, **query: str) -> str:
     return f"{resolve_url(name)}?{urlencode(query)}"
 
 
-def _wait(seconds: int) -> str:
-    if seconds < 60:
-        return "a second" if seconds == 1 else f"{seconds} seconds"
-    minutes = -(-seconds // 60)
-    return "a minute" if minutes == 1 else f"{minutes} minutes"
-
-
 # Below this, the wait after a wrong code is over before the person has typed
 # the next one: not worth a word.
 _WAIT_WORTH_SAYING = 5
 
 
-def _refusal(outcome: second_factor.Outcome, what: str) -> str:
+def _refusal(outcome: second_factor.Outcome, what: str, *, setting_up: bool = False) -> str:
     if not outcome.checked:
-        return f"Too many wrong codes. Wait {_wait(outcome.wait_seconds)}, then try again."
+        # While setting up a first app there are no recovery codes to suggest.
+        return second_factor.too_many_wrong_codes(
+            outcome.wait_seconds, has_recovery_codes=not setting_up
+        )
     message = (
         f"That {what} did not work. Codes change every 30 seconds and each works once: "
         "type the one your app shows now."
@@ -57,7 +53,8 @@ def _refusal(outcome: second_factor.Outcome, what: str) -> str:
         else f"That {what} did not work. Check it, or type the code your app shows."
     )
     if outcome.wait_seconds >= _WAIT_WORTH_SAYING:
-        message += f" After several wrong codes, wait {_wait(outcome.wait_seconds)} first."
+        wait = second_factor.wait_in_words(outcome.wait_seconds)
+        message += f" After several wrong codes, wait {wait} first."
     return message
 
 
@@ -100,7 +97,7 @@ def _setup(request: HttpRequest) -> HttpResponse:
         if outcome.passed:
             messages.success(request, "Your authenticator app is set up.")
             return redirect(_url("recovery-codes", next=_next(request)))
-        form.add_error("code", _refusal(outcome, "code"))
+        form.add_error("code", _refusal(outcome, "code", setting_up=True))
     qr = segno.make(device.config_url, error="m")
     return render(
         request,

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import (
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from accounts import audit, sign_in_limits, throttle
+from accounts import audit, second_factor, sign_in_limits, throttle
 from accounts.bounds import BoundedEmailField, refuse_long_email
 from accounts.models import User
 
@@ -123,7 +123,8 @@ class ResetPasswordForm(PlainLabelsMixin, PasswordResetForm):
 
 class ChooseNewPasswordForm(PlainLabelsMixin, SetPasswordForm):
     def save(self, commit=True):
-        """Save the new password and lift any sign-in lock-out on this email.
+        """Save the new password and lift any sign-in lock-out on this email,
+        and the wait wrong second-factor codes have earned.
 
         Only the person who can read the inbox gets here, and the lock-out
         was protecting them; the new password also makes any guessing so
@@ -133,34 +134,43 @@ class ChooseNewPasswordForm(PlainLabelsMixin, SetPasswordForm):
         user = super().save(commit=commit)
         if commit:
             sign_in_limits.lift_lockout(user.email)
+            second_factor.lift_code_lockouts(user)
         return user
+
+
+def code_field(*, label: str, max_length: int, help_text: str, required: str) -> forms.CharField:
+    """The one-time code box both second-factor forms show: the phone's number
+    pad, the browser's one-time-code autofill, the cursor already in it."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+        error_messages={"required": required},
+    )
 
 
 class AuthenticatorCodeForm(PlainLabelsMixin, forms.Form):
     """The six digits an authenticator app shows, to confirm it is set up."""
 
-    code = forms.CharField(
+    code = code_field(
         label="Code from your authenticator app",
         max_length=12,
         help_text="Six digits. Spaces are fine.",
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
-        ),
-        error_messages={"required": "Type the six-digit code your app shows."},
+        required="Type the six-digit code your app shows.",
     )
 
 
 class SecondFactorForm(PlainLabelsMixin, forms.Form):
     """At sign-in: a code from the authenticator app, or one of the recovery codes."""
 
-    code = forms.CharField(
+    code = code_field(
         label="Code",
         max_length=24,
         help_text="The six digits your authenticator app shows now, or one of your recovery codes.",
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
-        ),
-        error_messages={"required": "Type the code your authenticator app shows."},
+        required="Type the code your authenticator app shows.",
     )
 
     def __init__(self, *args, recovery: bool = False, **kwargs):

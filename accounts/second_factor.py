@@ -2,20 +2,24 @@
 
 django-otp does the cryptography, the replay check (a TOTP device remembers
 the last time step it accepted) and the throttling (each wrong code doubles
-the wait before the next try). This module decides who must have a factor,
-sets one up, checks a code, and writes every event to the audit trail, with
-the device or the person as the object and never a code or a secret.
+the wait before the next try, here up to ``CODE_WAIT_CEILING``, the same 15
+minutes as a password lock-out; a new password from a reset link lifts it).
+This module decides who must have a factor, sets one up, checks a code,
+and writes every event to the audit trail, with the device or the person as
+the object and never a code or a secret.
 
 Clinic members (practitioners, clinic admins) and staff must have one;
 patients may turn one on. A person's factor is one confirmed ``TOTPDevice``
-plus one ``StaticDevice`` holding their recovery codes.
+plus one ``StaticDevice`` holding their recovery codes, stored as keyed
+hashes (``accounts.recovery_codes``).
 """
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import django_otp
+import django_otp.models
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,7 +27,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import audit
+from accounts import audit, recovery_codes
 from accounts.access import role_of
 from accounts.models import AuditEvent, User
 
@@ -35,6 +39,23 @@ RECOVERY_NAME = "Recovery codes"
 # Codes to show once, after set-up or renewal, kept in the session only until
 # the page that shows them is loaded.
 CODES_TO_SHOW = "_recovery_codes_to_show"
+
+# django-otp doubles the wait after each wrong code with no ceiling of its
+# own that matters (a hundred years), so a few dozen wrong codes, typed by
+# the person or by whoever has their password, would lock them out for days.
+# Fifteen minutes, as for passwords (AXES_COOLOFF_TIME), still leaves a
+# guesser one try per quarter of an hour once the ceiling is reached.
+CODE_WAIT_CEILING = timedelta(minutes=15)
+
+
+def apply_code_wait_ceiling() -> None:
+    """Cap django-otp's throttling delay for every device (from ``AppConfig.ready``).
+
+    django-otp reads ``MAX_THROTTLE_DELAY_SECONDS`` from its module each time
+    it computes a wait and offers no setting for it; the tests of the ceiling
+    fail if a new django-otp stops reading it.
+    """
+    django_otp.models.MAX_THROTTLE_DELAY_SECONDS = CODE_WAIT_CEILING.total_seconds()
 
 
 def must_have_factor(user) -> bool:
@@ -91,9 +112,7 @@ def secret_in_groups(device: TOTPDevice) -> str:
 
 
 def _new_codes(device: StaticDevice) -> list[str]:
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
+    return recovery_codes.make(device, RECOVERY_CODE_COUNT)
 
 
 @dataclass(frozen=True)
@@ -111,7 +130,7 @@ class Outcome:
         return self.device is not None
 
 
-def _wait(devices) -> int:
+def wait_seconds(devices) -> int:
     """Seconds until every device accepts a try again; 0 if they all do now."""
     latest: datetime | None = None
     for device in devices:
@@ -134,10 +153,10 @@ def confirm_authenticator(request: HttpRequest, device: TOTPDevice, code: str) -
     user = request.user
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
-        wait = _wait([device])
+        wait = wait_seconds([device])
         if wait or not device.verify_token(_digits(code)):
             _audit(request, Action.FACTOR_FAILED, device)
-            return Outcome(checked=not wait, wait_seconds=wait or _wait([device]))
+            return Outcome(checked=not wait, wait_seconds=wait or wait_seconds([device]))
         for old in TOTPDevice.objects.filter(user=user).exclude(pk=device.pk):
             _audit(request, Action.FACTOR_REMOVED, old)
             old.delete()
@@ -157,11 +176,6 @@ def _digits(code: str) -> str:
     return "".join(code.split())
 
 
-def _recovery_form(code: str) -> str:
-    """Recovery codes are shown in two groups of four; accept them typed any way."""
-    return "".join(ch for ch in code if ch.isalnum()).lower()
-
-
 def verify(request: HttpRequest, code: str) -> Outcome:
     """Check a code from the authenticator or a recovery code for this session.
 
@@ -175,15 +189,15 @@ def verify(request: HttpRequest, code: str) -> Outcome:
         devices = list(django_otp.devices_for_user(user, for_verify=True))
         totps = [d for d in devices if isinstance(d, TOTPDevice)]
         statics = [d for d in devices if isinstance(d, StaticDevice)]
-        wait = _wait(devices)
+        wait = wait_seconds(devices)
         passed = None
         if not wait:
             passed = next((d for d in totps if d.verify_token(_digits(code))), None)
             if passed is None:
-                passed = next((d for d in statics if d.verify_token(_recovery_form(code))), None)
+                passed = next((d for d in statics if recovery_codes.verify(d, code)), None)
         if passed is None:
             _audit(request, Action.FACTOR_FAILED, totps[0] if totps else user)
-            return Outcome(checked=not wait, wait_seconds=wait or _wait(devices))
+            return Outcome(checked=not wait, wait_seconds=wait or wait_seconds(devices))
         # A right code clears the wait on every device, not only the one that took it.
         for device in devices:
             if device.throttling_failure_count:
@@ -193,6 +207,40 @@ def verify(request: HttpRequest, code: str) -> Outcome:
             _audit(request, Action.RECOVERY_CODE_USED, passed, count=passed.token_set.count())
     django_otp.login(request, passed)
     return Outcome(device=passed)
+
+
+def wait_in_words(seconds: int) -> str:
+    """A wait as a person reads it: "8 seconds", "a minute", "15 minutes"."""
+    if seconds < 60:
+        return "a second" if seconds == 1 else f"{seconds} seconds"
+    minutes = -(-seconds // 60)
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def too_many_wrong_codes(seconds: int, *, has_recovery_codes: bool = True) -> str:
+    """What a person is told while their codes are paused."""
+    message = f"Too many wrong codes. Wait {wait_in_words(seconds)}, then try again."
+    if has_recovery_codes:
+        message += (
+            " If you have lost your phone, use one of your recovery codes once the wait is over."
+        )
+    return message
+
+
+def lift_code_lockouts(user: User) -> int:
+    """End the wait wrong codes have earned on every device of ``user``.
+
+    Called when the person sets a new password from a reset link, as
+    ``sign_in_limits.lift_lockout`` is for passwords: whoever reads the inbox
+    is the person the pause protected, and the old password that let codes be
+    tried no longer works. Returns how many devices were waiting.
+    """
+    lifted = 0
+    for model in (TOTPDevice, StaticDevice):
+        lifted += model.objects.filter(user=user, throttling_failure_count__gt=0).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+    return lifted
 
 
 def renew_recovery_codes(request: HttpRequest) -> list[str]:

@@ -1,6 +1,21 @@
 """How many passwords one client address may have checked, across all
 accounts, and how many this machine may be checking at once.
 
+Where each limit lives:
+
+- this module: the sign-in *policy* for passwords (the per-address pause,
+  the cap on hashing at once, the page a refused sign-in gets, and lifting
+  axes' lock-out after a reset);
+- ``accounts.throttle``: the *mechanism* this module counts with (``Limit``,
+  ``take``, ``refusal`` over ``SendingWindow`` rows), the one reader of the
+  client address, and the email limits (reset and invitation);
+- django-axes (settings ``AXES_*``): five wrong passwords for one email at one
+  address, 15 minutes;
+- ``accounts.sudo``: tries at the sudo confirmation, per person, also a
+  ``throttle.Limit``;
+- ``accounts.second_factor``: wrong codes, django-otp's doubling wait per
+  device, capped at 15 minutes and lifted by a reset, like axes' lock-out.
+
 django-axes locks an email *at* an address after five wrong passwords
 (``AXES_LOCKOUT_PARAMETERS``), which stops guessing one account but not
 spraying: one guess each at forty accounts from one address never trips it.

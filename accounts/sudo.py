@@ -40,6 +40,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import throttle
+from accounts.text import is_encodable
 
 SESSION_KEY = "_sudo_confirmed"
 WINDOW = timedelta(minutes=15)
@@ -83,6 +84,10 @@ def forget(request: HttpRequest) -> None:
 
 def safe_next(request: HttpRequest, url: str | None) -> str | None:
     """``url`` if it is a path on this site, else ``None``."""
+    if url and not is_encodable(url):
+        # Half of a surrogate pair, sent by a broken or hostile client, could
+        # not even be written into the page that carries ``next`` on.
+        return None
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

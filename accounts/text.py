@@ -37,3 +37,13 @@ def displayable(value: str) -> str:
     shows the person their text to correct shows U+FFFD in its place.
     """
     return _SURROGATE.sub("\ufffd", value)
+
+
+def is_encodable(text: str) -> bool:
+    """False for text holding half of a surrogate pair: it can be neither
+    stored, hashed nor written into a page."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

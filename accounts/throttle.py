@@ -1,12 +1,19 @@
-"""Who is asking, and how often they may make the site send email.
+"""Who is asking, and counted limits on how often they may do something.
+
+This is the mechanism; the policies that use it live with what they limit:
+the email limits below (reset and invitation), the sign-in limit per address
+in ``accounts.sign_in_limits`` (which also holds the rest of the password
+sign-in policy around django-axes), and the sudo confirmation's tries in
+``accounts.sudo``. Wrong second-factor codes are not counted here: django-otp
+throttles each device (``accounts.second_factor``).
 
 ``client_address`` is the one place that reads the client's address: behind
 ``TRUSTED_PROXY_COUNT`` proxies it takes the address the outermost trusted
 proxy saw from ``X-Forwarded-For``, otherwise the connecting address. Axes
 uses it for sign-in lock-outs (``AXES_CLIENT_IP_CALLABLE``).
 
-``take`` counts one use of a limit (password-reset and invitation email per
-address and per client address). Counts live in the database
+``take`` counts one use of a ``Limit`` and ``refusal`` reads whether one is
+used up without counting. Counts live in the database
 (``SendingWindow``), so every web process on every machine shares them; a
 conditional UPDATE takes each slot, so simultaneous requests cannot go over.
 """

@@ -4,6 +4,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.recovery_codes import stored_form
+
 
 def totp_device(user, *, confirmed: bool = True) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Phone", confirmed=confirmed)
@@ -16,7 +18,8 @@ def current_code(device: TOTPDevice) -> str:
 
 
 def recovery_codes(user, codes=("abcd2345", "efgh6789")) -> StaticDevice:
+    """A device holding ``codes``, stored as the site stores them (hashed)."""
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     for code in codes:
-        StaticToken.objects.create(device=device, token=code)
+        StaticToken.objects.create(device=device, token=stored_form(code))
     return device

@@ -95,6 +95,9 @@ def test_the_list_is_paged_in_the_database(carol_client, carol, alice, clinic_a)
     second = carol_client.get(PEOPLE, {"page": 2}).text
     assert "Page 2 of 2" in second
     assert "p59@a.example" in second and "p59@a.example" not in first.text
+    # The shared pager (includes/pager.html) links each way.
+    assert '<a href="?page=2">Next</a>' in first.text
+    assert '<a href="?page=1">Previous</a>' in second
 
 
 @pytest.mark.parametrize("page", ["x", "0", "-1", "1e9"])

@@ -18,6 +18,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts import sudo
 from accounts.models import AuditEvent
+from accounts.recovery_codes import stored_form
+from accounts.sudo_forms import WRONG_PASSWORD, ConfirmPasswordForm
 from tests.conftest import PASSWORD
 from tests.factories import audit_mark, audit_since
 from tests.otp_devices import current_code, recovery_codes, totp_device
@@ -76,7 +78,7 @@ def test_a_recovery_code_works_once_and_is_audited(alice_client, alice):
     _confirm(alice_client, way="code", code="abcd2345")
     assert _is_confirmed(alice_client)
     assert list(StaticToken.objects.filter(device=device).values_list("token", flat=True)) == [
-        "efgh6789"
+        stored_form("efgh6789")
     ]
     used = audit_since(mark).get(action=AuditEvent.Action.RECOVERY_CODE_USED)
     assert (used.object_type, used.object_id, used.actor) == (
@@ -307,3 +309,14 @@ def test_an_htmx_request_is_told_to_load_the_confirm_page(pat_client, pat):
     response = pat_client.get(PASSWORD_PAGE, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response["HX-Redirect"] == f"{CONFIRM}?next={quote(PASSWORD_PAGE, safe='')}"
+
+
+def test_half_a_surrogate_pair_in_the_password_is_a_wrong_password(pat):
+    form = ConfirmPasswordForm({"password": "bad\udfffx"}, user=pat.user)
+    assert not form.is_valid()
+    assert form.errors["password"] == [WRONG_PASSWORD]
+
+
+def test_half_a_surrogate_pair_in_next_is_no_next(rf):
+    assert sudo.safe_next(rf.get("/"), "/account/\udfff") is None
+    assert sudo.safe_next(rf.get("/"), "/account/") == "/account/"

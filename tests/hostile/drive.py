@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tests.hostile import send
 from tests.hostile.discovery import CSRF, FoundForm
-from tests.hostile.rows import crossing_clinics, row_counts, stored_out_of_bounds, written
+from tests.hostile.rows import crossing_clinics, snapshot, stored_out_of_bounds, written
 from tests.hostile.values import submission
 
 # Small, fixed and the same on every run: CI sees the same examples each time.
@@ -56,15 +56,16 @@ def record(response) -> None:
     EXAMPLES[f"answered {response.status_code}"] += 1
 
 
-def check(response, *, method: str, view_name: str, before: dict[str, int]) -> None:
+def check(response, *, method: str, view_name: str, before: dict[str, tuple[int, str]]) -> None:
     status = response.status_code
     assert status < 500, f"{method.upper()} {view_name} answered {status}"
-    after = row_counts()
+    after = snapshot()
     if method == "get" or refused(method, view_name, status):
-        assert written(before, after) == {}, f"refused with {status}, yet rows were written"
+        changed = written(before, after)
+        assert changed == {}, f"refused with {status}, yet rows were written: {changed}"
     else:
         assert stored_out_of_bounds() == [], "a stored value is out of its form's bounds"
         assert crossing_clinics() == [], "a row now ties two clinics together"
 
 
-__all__ = ["HOSTILE", "check", "record", "row_counts", "send", "submissions"]
+__all__ = ["HOSTILE", "check", "record", "send", "snapshot", "submissions"]

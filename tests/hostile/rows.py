@@ -1,5 +1,11 @@
 """What the database holds, for "nothing was written" and "what was written
-is within the forms' limits"."""
+is within the forms' limits".
+
+"Nothing was written" compares a snapshot of every table taken before and
+after a request: its row count and an md5 of its rows, so that an UPDATE is
+caught as well as an INSERT or a DELETE. Tables and columns that change on
+every request, or that a refusal rightly changes, are left out.
+"""
 
 from datetime import UTC, date, datetime
 from functools import cache
@@ -16,6 +22,20 @@ from accounts.bounds import EARLIEST_DAY, LATEST_DAY
 IGNORED_APPS = {"sessions", "axes", "admin"}
 # Audit rows, and the counters of sign-in and email limits: a refusal counts.
 IGNORED_MODELS = {("accounts", "auditevent"), ("accounts", "sendingwindow")}
+# Columns a refusal may change: the time of the last sign-in (a client
+# signs in again after a form that signed it out), and a second-factor
+# device's wait and replay marks (a wrong code is refused *and* counted).
+_DEVICE_MARKS = {
+    "throttling_failure_timestamp",
+    "throttling_failure_count",
+    "last_used_at",
+    "last_t",
+}
+IGNORED_COLUMNS = {
+    ("accounts", "user"): {"last_login"},
+    ("otp_totp", "totpdevice"): _DEVICE_MARKS,
+    ("otp_static", "staticdevice"): _DEVICE_MARKS,
+}
 
 
 @cache
@@ -29,23 +49,66 @@ def counted_models() -> list[type[models.Model]]:
     ]
 
 
-def row_counts() -> dict[str, int]:
-    """Every counted table's rows, in one query."""
-    models_ = counted_models()
+def _compared_columns(model: type[models.Model]) -> list[str]:
+    ignored = IGNORED_COLUMNS.get((model._meta.app_label, model._meta.model_name), set())
+    return [field.column for field in model._meta.concrete_fields if field.name not in ignored]
+
+
+def _digest_sql(model: type[models.Model]) -> str:
+    """SQL for one value: an md5 of the table's compared columns, row by row
+    in primary-key order. Each value is written as its length, a colon and
+    its text (NULL as "null"), so that no two different tables read alike."""
     quote = connection.ops.quote_name
-    # Table names from the models, quoted; nothing here comes from a request.
-    tables = [quote(model._meta.db_table) for model in models_]
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {table})" for table in tables)  # noqa: S608
+    table = quote(model._meta.db_table)
+    pk = quote(model._meta.pk.column)
+    parts = [
+        f"COALESCE(LENGTH(CAST({quote(column)} AS TEXT)) || ':' || CAST({quote(column)} AS TEXT), "
+        "'null')"
+        for column in _compared_columns(model)
+    ]
+    row = " || '|' || ".join(parts) or "''"
+    if connection.vendor == "postgresql":
+        return f"(SELECT md5(COALESCE(string_agg({row}, ';' ORDER BY {pk}), '')) FROM {table})"  # noqa: S608
+    # SQLite before 3.44 has no ORDER BY inside GROUP_CONCAT; it concatenates
+    # in the order the subquery gives. MD5 is Django's own SQLite function.
+    return (
+        f"(SELECT MD5(COALESCE(GROUP_CONCAT(r, ';'), '')) "  # noqa: S608
+        f"FROM (SELECT {row} AS r FROM {table} ORDER BY {pk}))"
+    )
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Every compared table's row count and a digest of its contents, in one
+    query: a row added, removed or changed (other than in the ignored columns)
+    changes the table's pair."""
+    models_ = counted_models()
+    # Table and column names from the models, quoted; nothing here comes from a request.
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in models_]
+    values = []
+    for model, table in zip(models_, tables, strict=True):
+        values.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
+        values.append(_digest_sql(model))
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        counts = cursor.fetchone()
-    return {model._meta.label: count for model, count in zip(models_, counts, strict=True)}
-
-
-def written(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+        cursor.execute("SELECT " + ", ".join(values))
+        row = cursor.fetchone()
     return {
-        label: after[label] - before[label] for label in before if after[label] != before[label]
+        model._meta.label: (row[2 * index], row[2 * index + 1])
+        for index, model in enumerate(models_)
     }
+
+
+def written(
+    before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]
+) -> dict[str, str]:
+    """The tables that differ, each with how: rows added or removed, or changed."""
+    differences = {}
+    for label, (count, digest) in before.items():
+        new_count, new_digest = after[label]
+        if new_count != count:
+            differences[label] = f"{new_count - count:+d} rows"
+        elif new_digest != digest:
+            differences[label] = "rows changed"
+    return differences
 
 
 # A datetime at midnight on 1 January 1900 in a zone ahead of UTC is stored
@@ -98,4 +161,4 @@ def crossing_clinics() -> list[str]:
     return [f"patient {pk}" for pk in crossed.values_list("pk", flat=True)]
 
 
-__all__ = ["date", "row_counts", "stored_out_of_bounds", "written"]
+__all__ = ["date", "snapshot", "stored_out_of_bounds", "written"]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.hostile.conftest import client_for
 from tests.hostile.discovery import CSRF, STATES, discover, url_name
-from tests.hostile.drive import FEW, HOSTILE, check, record, row_counts, send, submissions
+from tests.hostile.drive import FEW, HOSTILE, check, record, send, snapshot, submissions
 from tests.hostile.registry import FORMS
 
 
@@ -38,7 +38,7 @@ def test_hostile_values_never_break_a_form(key, clients, people, hostile_world):
         # Signing out, or a password changed, ends the session: sign in again.
         if user is not None and "_auth_user_id" not in client.session:
             client.force_login(user)
-        before = row_counts()
+        before = snapshot()
         if form.method == "get":
             response = send.get(client, form.action, data)
         else:

@@ -12,25 +12,67 @@ from hypothesis import find
 from accounts.models import Patient
 from clinic.plans.models import Plan
 from tests.hostile.drive import check
-from tests.hostile.rows import crossing_clinics, row_counts, stored_out_of_bounds
+from tests.hostile.rows import crossing_clinics, snapshot, stored_out_of_bounds, written
 from tests.hostile.values import submission
 
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_a_server_error_fails_the_check(db, status):
     with pytest.raises(AssertionError, match=f"answered {status}"):
-        check(HttpResponse(status=status), method="post", view_name="x", before=row_counts())
+        check(HttpResponse(status=status), method="post", view_name="x", before=snapshot())
 
 
 def test_a_row_written_by_a_refusal_fails_the_check(pat, clinic_a, alice):
-    before = row_counts()
+    before = snapshot()
     Patient.objects.create(clinic=clinic_a, primary_practitioner=alice, full_name="New", email="")
     with pytest.raises(AssertionError, match="rows were written"):
         check(HttpResponse(status=200), method="post", view_name="x", before=before)
 
 
+def test_a_row_changed_by_a_refusal_fails_the_check(pat):
+    before = snapshot()
+    # Same number of rows; one name differs.
+    Patient.objects.filter(pk=pat.pk).update(full_name="Someone Else")
+    with pytest.raises(
+        AssertionError, match=r"rows were written: \{'accounts.Patient': 'rows changed'\}"
+    ):
+        check(HttpResponse(status=403), method="post", view_name="x", before=before)
+
+
+def test_a_row_removed_and_another_added_is_noticed(pat, clinic_a, alice):
+    before = snapshot()
+    Patient.objects.create(clinic=clinic_a, primary_practitioner=alice, full_name="New", email="")
+    Patient.objects.filter(pk=pat.pk).delete()
+    assert written(before, snapshot()) == {"accounts.Patient": "rows changed"}
+
+
+def test_a_value_set_to_null_is_noticed(pat):
+    before = snapshot()
+    Patient.objects.filter(pk=pat.pk).update(user=None)
+    assert written(before, snapshot()) == {"accounts.Patient": "rows changed"}
+
+
+def test_nothing_changed_is_nothing_written(world):
+    assert written(snapshot(), snapshot()) == {}
+
+
+def test_a_sign_in_time_and_a_devices_wait_are_not_writes(pat):
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=pat.user, name="Phone", confirmed=True)
+    before = snapshot()
+    type(pat.user).objects.filter(pk=pat.user.pk).update(last_login=timezone.now())
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=3, throttling_failure_timestamp=timezone.now()
+    )
+    assert written(before, snapshot()) == {}
+    TOTPDevice.objects.filter(pk=device.pk).update(name="Another phone")
+    assert written(before, snapshot()) == {"otp_totp.TOTPDevice": "rows changed"}
+
+
 def test_a_row_written_by_a_success_passes_the_check(pat, clinic_a, alice):
-    before = row_counts()
+    before = snapshot()
     Patient.objects.create(clinic=clinic_a, primary_practitioner=alice, full_name="New", email="")
     check(HttpResponse(status=302), method="post", view_name="x", before=before)
 

@@ -8,7 +8,7 @@ from hypothesis import given
 
 from tests.hostile.conftest import client_for
 from tests.hostile.discovery import discover, url_name
-from tests.hostile.drive import HOSTILE, check, record, row_counts, send
+from tests.hostile.drive import HOSTILE, check, record, send, snapshot
 from tests.hostile.registry import QUERY_PAGES
 from tests.hostile.values import submission
 
@@ -31,7 +31,7 @@ def test_hostile_parameters_never_break_a_page(key, clients, people, hostile_wor
     @HOSTILE
     @given(data=submission(fields, kinds, {}, hostile_world["foreign_ids"], today))
     def hostile(data):
-        before = row_counts()
+        before = snapshot()
         response = send.get(client, query_page.path, data)
         record(response)
         check(response, method="get", view_name=url_name(query_page.path), before=before)

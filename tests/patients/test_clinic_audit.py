@@ -2,7 +2,9 @@
 their clinic's rows only, in words, filtered by person, patient, action and
 dates, paginated by the database."""
 
+import re
 from datetime import datetime
+from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -193,3 +195,25 @@ def test_refused_attempts_show_who_tried(carol_client, alice, pat, quinn):
     # The row is alice's clinic's: she asked for Clinic B's patient.
     AuditEvent._base_manager.filter(action="refuse").update(clinic=alice.clinic)
     assert _listed(carol_client.get(URL)) == [f"Alice Practitioner was refused patient #{quinn.pk}"]
+
+
+def test_every_filter_survives_paging_both_ways(carol_client, alice, pat):
+    for _ in range(2 * ROWS_PER_PAGE + 1):
+        _row(alice.user, "view", pat, at=datetime(2026, 3, 2, 12, 0, tzinfo=LONDON))
+    query = {
+        "person": str(alice.user.pk),
+        "patient": str(pat.pk),
+        "action": "view",
+        "since": "2026-03-01",
+        "until": "2026-03-03",
+    }
+    middle = carol_client.get(URL, {**query, "page": 2})
+    assert "Page 2 of 3" in middle.text
+    links = dict(re.findall(r'<a href="\?([^"]+)">(Newer|Older)</a>', middle.text))
+    assert len(links) == 2
+    for href, label in links.items():
+        followed = parse_qs(href.replace("&amp;", "&"))
+        assert followed == {
+            **{key: [value] for key, value in query.items()},
+            "page": ["1" if label == "Newer" else "3"],
+        }

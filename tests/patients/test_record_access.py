@@ -79,6 +79,9 @@ def test_it_is_paginated_in_a_fixed_number_of_queries(pat_client, pat, alice):
     last = pat_client.get(URL, {"page": 3})
     assert len(last.context["lines"]) == 3
     assert "Page 3 of 3" in last.text
+    # The shared pager (includes/pager.html) names the way back in time.
+    assert '<a href="?page=2">Newer</a>' in last.text
+    assert "Older" not in last.text
 
 
 def test_a_bad_page_number_is_a_400(pat_client):
