@@ -193,3 +193,14 @@ def test_refused_attempts_show_who_tried(carol_client, alice, pat, quinn):
     # The row is alice's clinic's: she asked for Clinic B's patient.
     AuditEvent._base_manager.filter(action="refuse").update(clinic=alice.clinic)
     assert _listed(carol_client.get(URL)) == [f"Alice Practitioner was refused patient #{quinn.pk}"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_page_cannot_change_the_trail(carol_client, alice, pat, method):
+    event = _row(alice.user, "view", pat)
+    response = getattr(carol_client, method)(URL, {"action": "delete"})
+    assert response.status_code == 405
+    # The page's own content (after the menu's sign-out form) has no form that posts.
+    _, main = carol_client.get(URL).text.split("<main", 1)
+    assert 'method="post"' not in main.lower()
+    assert list(AuditEvent.objects.values_list("pk", "action")) == [(event.pk, "view")]
