@@ -5,8 +5,13 @@ The site's ``AdminSite`` (``AuditedAdminSite``, made the default by
 ModelAdmin registered with it, this project's and third-party apps' alike, so
 no admin can be forgotten:
 
-- a change list shown: one LIST row, ``count`` = rows on that page;
-- an object's page, its history or its delete confirmation shown: VIEW;
+- a change list shown: one LIST row, ``count`` = rows on that page; an
+  autocomplete answer (the search box of a foreign-key field) likewise, with
+  ``count`` = results sent;
+- an object's page, its history or its delete confirmation shown: VIEW, also
+  when a form that failed its checks is shown again with the data;
+- a page refused for want of permission (a read-only record posted to, a
+  model the person may not see): REFUSE, on the object where there is one;
 - an object added, changed or deleted (one by one or with "delete selected"):
   CREATE, UPDATE or DELETE, through the admin's own ``log_*`` methods, so a
   row is written exactly where Django writes its LogEntry;
@@ -20,6 +25,9 @@ stored.
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied
 
 from accounts import audit
 from accounts.models import AuditEvent
@@ -40,8 +48,21 @@ def _shown(response, key: str):
 class AuditedModelAdmin:
     """Mixed in ahead of each registered ModelAdmin; see the module docstring."""
 
+    def _refused(self, request, object_id=None) -> None:
+        """A REFUSE row for the page's object (or its model), with the
+        object's clinic; only on this path is the object looked up again."""
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if obj is None:
+            audit.record(request, Action.REFUSE, self.model, clinic_id=None)
+        else:
+            _record(request, Action.REFUSE, obj)
+
     def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
+        try:
+            response = super().changelist_view(request, extra_context)
+        except PermissionDenied:
+            self._refused(request)
+            raise
         changelist = _shown(response, "cl")
         if changelist is not None:
             # The page's rows, read now and kept for the template: no extra query.
@@ -55,24 +76,40 @@ class AuditedModelAdmin:
         return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        response = super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied:
+            self._refused(request, object_id)
+            raise
         shown = _shown(response, "original")
-        # A saved form redirects and is recorded by log_change; this is a read.
-        if shown is not None and request.method == "GET":
+        # A saved form redirects and is recorded by log_change. A 200 is a
+        # read: the page itself, or a post that failed its checks shown again
+        # with the object's data (a popup's closing page has no "original").
+        if shown is not None:
             _record(request, Action.VIEW, shown)
         return response
 
     def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
+        try:
+            response = super().history_view(request, object_id, extra_context)
+        except PermissionDenied:
+            self._refused(request, object_id)
+            raise
         shown = _shown(response, "object")
         if shown is not None:
             _record(request, Action.VIEW, shown)
         return response
 
     def delete_view(self, request, object_id, extra_context=None):
-        response = super().delete_view(request, object_id, extra_context)
+        try:
+            response = super().delete_view(request, object_id, extra_context)
+        except PermissionDenied:
+            self._refused(request, object_id)
+            raise
         shown = _shown(response, "object")
-        if shown is not None and request.method == "GET":
+        # A confirmed deletion redirects (log_deletions records it); a 200 is
+        # the confirmation page, also when a post could not delete.
+        if shown is not None:
             _record(request, Action.VIEW, shown)
         return response
 
@@ -104,8 +141,35 @@ class AuditedModelAdmin:
         return response
 
 
+class AuditedAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete, recording each answer as a LIST of the model
+    searched (``count`` = results sent; never the search or who was found)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Read the page's rows now, once: the answer sends these same objects.
+        context["object_list"] = list(context["object_list"])
+        self.shown = len(context["object_list"])
+        return context
+
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except PermissionDenied:
+            # Set only once the request named a model the admin knows.
+            model_admin = getattr(self, "model_admin", None)
+            if model_admin is not None:
+                audit.record(request, Action.REFUSE, model_admin.model, clinic_id=None)
+            raise
+        audit.record(request, Action.LIST, self.model_admin.model, clinic_id=None, count=self.shown)
+        return response
+
+
 class AuditedAdminSite(admin.AdminSite):
     """The default admin site, whose every ModelAdmin is audited."""
+
+    def autocomplete_view(self, request):
+        return AuditedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

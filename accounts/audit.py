@@ -4,6 +4,19 @@ Services write their own rows, in the same transaction as the change, from
 an ``Actor``: who acted and from which page. Views build it with
 ``Actor.of(request)``; the demo and the worker act as ``SYSTEM``. Reads are
 recorded by the view that shows the data, with ``record``.
+
+What is read, by whom:
+
+- Practitioners, clinic admins and staff: every page showing one patient's
+  data is a VIEW (also when a form is shown again after failing its checks),
+  every list or search a LIST with how many were shown, never who.
+- A calendar app fetching a patient's feed by its secret address: a VIEW of
+  the patient with no actor and the token masked in ``path``
+  (``clinic.reminders.feed.audit_path``).
+- A patient reading their own pages is not recorded page by page: their
+  SIGN_IN row marks the session, and their exports and changes are recorded.
+  A row per page would add a write to the Today page, the one page patients
+  open daily, and tell nobody anything the sign-in row does not.
 """
 
 from dataclasses import dataclass, replace

@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Membership, User
 from clinic.patients.own_data import OwnData
 from clinic.plans.models import Plan, PlannedSession, Screening
+from clinic.reminders import feed
 from clinic.review.export import csv_cell, done
 
 SCHEMA = "mat-companion.patient-data"
@@ -55,6 +56,7 @@ ROLE_WORDS = {
     Membership.Role.CLINIC_ADMIN: "Clinic admin",
     "staff": "Site staff",
     "site": "The site itself (or an account since removed)",
+    "calendar": "Your calendar app",
 }
 
 
@@ -291,6 +293,8 @@ def _reminders(data: OwnData) -> dict | None:
 
 def _role(event: AuditEvent, data: OwnData) -> str:
     actor = event.actor
+    if feed.is_fetch(event):
+        return "calendar"
     if actor is None:
         return "site"
     if actor.pk == data.patient.user_id:
@@ -304,9 +308,11 @@ def _role(event: AuditEvent, data: OwnData) -> str:
 def _access(event: AuditEvent, data: OwnData) -> dict:
     role = _role(event, data)
     what = RECORD_WORDS.get(event.object_type, "part of your record")
+    if role == "calendar":
+        what = "your planned sessions"
     return {
         "at": _instant(event.at, data),
-        "who": "You" if role == "you" else _name(event.actor),
+        "who": ROLE_WORDS[role] if role in ("you", "calendar") else _name(event.actor),
         "role": role,
         "action": event.action,
         "what": f"{event.get_action_display()} {what}",

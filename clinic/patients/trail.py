@@ -20,6 +20,7 @@ from accounts.bounds import BoundedDateField
 from accounts.forms import PlainLabelsMixin
 from accounts.models import AuditEvent, Clinic, Membership, Patient, User
 from clinic.patients.own_data import about_patient
+from clinic.reminders import feed
 
 Action = AuditEvent.Action
 ROWS_PER_PAGE = 50
@@ -88,6 +89,8 @@ def _thing(event: AuditEvent) -> str:
 
 def sentence(event: AuditEvent) -> str:
     """The row in words, e.g. "Alice Practitioner viewed patient #12"."""
+    if feed.is_fetch(event):
+        return f"A calendar app fetched the planned sessions of patient #{event.object_id}"
     who = name_of(event.actor)
     if event.action == Action.LIST:
         if event.object_type == "accounts.clinic":
@@ -215,10 +218,17 @@ def patient_trail(patient: Patient) -> QuerySet:
     )
 
 
+# A calendar app holding the feed's address fetches the sessions' dates and
+# minutes without signing in: the patient set it up, so it is named as theirs.
+CALENDAR_APP_READ = "Your calendar app fetched your planned sessions"
+
+
 def patient_sentence(event: AuditEvent, patient: Patient) -> str:
     """A row about the patient's record, said to the patient."""
     from clinic.patients.own_data_files import RECORD_WORDS
 
+    if feed.is_fetch(event):
+        return CALENDAR_APP_READ
     what = RECORD_WORDS.get(event.object_type, "part of your record")
     mine = event.actor_id is not None and event.actor_id == patient.user_id
     who = "You" if mine else name_of(event.actor)

@@ -114,6 +114,8 @@ def _assign_post(request, patient: Patient, today: date):
     context = posted_assignment_page(
         patient, form, stages, outcome=outcome, clearance=clearance, swap_url=request.path
     )
+    # Shown again (a preview, or a save that was refused): a read like the GET.
+    audit.record(request, "view", patient, clinic_id=patient.clinic_id)
     if not saving and request.htmx:
         return render(request, "plans/plan_form.html#preview", context)
     return render(request, "plans/plan_form.html", context)
@@ -199,7 +201,9 @@ def _change(request, patient: Patient, plan_pk: int, change: _Change):
 
 
 def _plan_page_with(request, patient: Patient, plan: Plan, slot: str, form: Form):
-    """The plan's page with a posted form and its errors in place of the blank one."""
+    """The plan's page with a posted form and its errors in place of the blank
+    one: a read of the plan, recorded as its GET is."""
+    audit.record(request, "view", plan, clinic_id=patient.clinic_id)
     context = plan_page(patient, plan, **{slot: form})
     return render(request, "plans/plan_detail.html", context)
 

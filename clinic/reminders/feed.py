@@ -28,7 +28,7 @@ from icalendar import Calendar, Event
 from icalendar.prop import vDuration
 
 from accounts.clock import patient_today
-from accounts.models import Patient
+from accounts.models import AuditEvent, Patient
 from clinic.notifications.models import DEFAULT_REMINDER_TIME, ReminderSettings
 from clinic.plans.models import CURRENT_STATUSES, PlannedSession
 from clinic.reminders.models import CalendarFeed
@@ -93,6 +93,21 @@ def feed_for(token: str) -> CalendarFeed | None:
 def url_for(feed: CalendarFeed) -> str:
     """The feed's absolute https address (http in development)."""
     return settings.SITE_URL + reverse("calendar-feed", args=[token_for(feed)])
+
+
+def audit_path() -> str:
+    """The path a fetch's audit row keeps: the feed's address with the token
+    masked, so the trail never holds a working key."""
+    return reverse("calendar-feed", args=["hidden"])
+
+
+def is_fetch(event: AuditEvent) -> bool:
+    """Whether audit row ``event`` is a calendar app fetching the feed."""
+    return (
+        event.actor_id is None
+        and event.action == AuditEvent.Action.VIEW
+        and event.path == audit_path()
+    )
 
 
 def webcal(url: str) -> str:

@@ -66,6 +66,8 @@ def review_feedback(request, pk: int):
         else:
             messages.success(request, f"Sent. {patient.full_name} sees it on their Today page.")
             return redirect("patient-review", patient.pk)
+    # The review shown again with the message's errors: a read like the GET.
+    audit.record(request, "view", patient, clinic_id=patient.clinic_id)
     return _review_page(request, patient, form)
 
 

@@ -217,3 +217,14 @@ def test_every_filter_survives_paging_both_ways(carol_client, alice, pat):
             **{key: [value] for key, value in query.items()},
             "page": ["1" if label == "Newer" else "3"],
         }
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_page_cannot_change_the_trail(carol_client, alice, pat, method):
+    event = _row(alice.user, "view", pat)
+    response = getattr(carol_client, method)(URL, {"action": "delete"})
+    assert response.status_code == 405
+    # The page's own content (after the menu's sign-out form) has no form that posts.
+    _, main = carol_client.get(URL).text.split("<main", 1)
+    assert 'method="post"' not in main.lower()
+    assert list(AuditEvent.objects.values_list("pk", "action")) == [(event.pk, "view")]

@@ -15,6 +15,8 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Patient
 from clinic.patients.own_data_files import SCHEMA, SCHEMA_VERSION
+from clinic.reminders import feed
+from clinic.reminders.services import create_or_reset_feed
 from clinic.usage.models import SessionLog
 from tests.factories import audit_mark, audit_since
 from tests.patients.helpers import plant_history
@@ -317,3 +319,15 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
     large = _queries(pat_client, url)
     assert large == small
     assert small <= 25
+
+
+def test_calendar_app_fetches_are_named_as_such_without_the_address(pat_client, pat):
+    made, _ = create_or_reset_feed(pat)
+    token = feed.token_for(made)
+    pat_client.get(reverse("calendar-feed", args=[token]))
+    doc = json.loads(pat_client.get(JSON_URL).content)
+    fetched = [row for row in doc["record_access"] if row["role"] == "calendar"]
+    assert [(row["who"], row["what"]) for row in fetched] == [
+        ("Your calendar app", "Viewed your planned sessions")
+    ]
+    assert token.partition("-")[2] not in json.dumps(doc)

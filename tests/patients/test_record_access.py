@@ -95,3 +95,12 @@ def test_settings_links_to_it(pat_client):
 
 def test_with_nothing_yet_it_says_so(pat_client):
     assert "Nobody has opened your record yet." in pat_client.get(URL).text
+
+
+def test_the_patients_own_page_reads_are_not_rows_and_the_page_says_so(pat_client, pat):
+    mark = AuditEvent.objects.count()
+    for name in ("patient-home", "patient-plan", "patient-settings"):
+        assert pat_client.get(reverse(name)).status_code == 200
+    assert AuditEvent.objects.count() == mark
+    response = pat_client.get(URL)
+    assert "Your own visits to your pages are not listed one by one." in response.text

@@ -143,6 +143,61 @@ def test_another_patients_feed_never_shows_this_patients_sessions(visitor_client
     assert f"mat-{pat_feed.patient_id}-".encode() not in body
 
 
+# --- Each fetch is a read, in the trail --------------------------------------------
+
+
+def test_each_fetch_leaves_one_view_row_without_the_key(visitor_client, pat_feed):
+    patient = pat_feed.patient
+    token = feed.token_for(pat_feed)
+    mark = audit_mark()
+
+    visitor_client.get(path_of(pat_feed), REMOTE_ADDR="203.0.113.9")
+    visitor_client.get(path_of(pat_feed), REMOTE_ADDR="203.0.113.9")
+
+    rows = list(audit_since(mark).order_by("pk"))
+    assert len(rows) == 2
+    row = rows[0]
+    assert (row.action, row.object_type, row.object_id) == (
+        AuditEvent.Action.VIEW,
+        "accounts.patient",
+        patient.pk,
+    )
+    assert (row.actor, row.clinic_id, row.address) == (None, patient.clinic_id, "203.0.113.9")
+    assert row.path == feed.audit_path()
+    signature = token.partition("-")[2]
+    assert signature not in " ".join(str(value) for value in row.__dict__.values())
+    assert feed.is_fetch(row)
+
+
+def test_a_miss_or_a_head_request_leaves_no_row(visitor_client, pat_feed):
+    mark = audit_mark()
+
+    visitor_client.get(reverse("calendar-feed", args=[f"{pat_feed.patient_id}-wrong"]))
+    visitor_client.head(path_of(pat_feed))
+
+    assert not audit_since(mark).exists()
+
+
+def test_the_patient_sees_the_fetch_as_their_calendar_app(visitor_client, pat_client, pat_feed):
+    visitor_client.get(path_of(pat_feed))
+
+    response = pat_client.get(reverse("record-access"))
+
+    first = response.context["lines"][0]
+    assert (first.words, first.role) == ("Your calendar app fetched your planned sessions", "")
+    assert "The site viewed" not in response.text
+
+
+def test_the_clinic_admin_reads_it_as_a_calendar_app(visitor_client, carol_client, pat_feed):
+    visitor_client.get(path_of(pat_feed))
+
+    response = carol_client.get(reverse("clinic-audit"))
+
+    assert response.context["lines"][0].words == (
+        f"A calendar app fetched the planned sessions of patient #{pat_feed.patient_id}"
+    )
+
+
 # --- Making and resetting the address --------------------------------------------------
 
 
@@ -181,8 +236,10 @@ def test_the_next_post_resets_it_and_the_old_address_stops(pat_client, pat, visi
     assert "The old one no longer works" in message
     assert visitor_client.get(old).status_code == 404
     assert visitor_client.get(path_of(made)).status_code == 200
-    row = audit_since(mark).get()
+    # The reset, then the new address's one fetch (the old one's 404 leaves none).
+    row, fetched = audit_since(mark).order_by("pk")
     assert (row.action, row.object_id, row.actor) == (AuditEvent.Action.UPDATE, made.pk, pat.user)
+    assert feed.is_fetch(fetched)
     assert CalendarFeed.objects.count() == 1
 
 
