@@ -136,7 +136,7 @@ def request_change(user: User, new_email: str, *, actor: audit.Actor) -> None:
         raise EmailChangeRefused("email_change.same", field="email")
     refusal = throttle.take(REQUESTS_PER_USER, f"user:{user.pk}")
     if refusal is not None:
-        audit.write(actor, AuditEvent.Action.REFUSE, refusal.window, clinic_id=None)
+        # Like the confirm page's limit, a refusal writes nothing: nothing changed.
         minutes = max(1, math.ceil((refusal.until - timezone.now()).total_seconds() / 60))
         raise EmailChangeRefused(
             "email_change.limited", allowed=REQUESTS_PER_USER.allowed, minutes=minutes
