@@ -45,7 +45,8 @@ LINK_VALID = timedelta(hours=24)
 # and a stolen session cannot mail anyone at length.
 REQUESTS_PER_USER = throttle.Limit("email_change.user", 3)
 SALT = "accounts.email_change"
-USER_EMAIL_CONSTRAINTS = {"user_email_unique_ignoring_case"}
+# The case-blind constraint, and the plain unique column's (PostgreSQL's name for it).
+USER_EMAIL_CONSTRAINTS = {"user_email_unique_ignoring_case", "accounts_user_email_key"}
 PATIENT_EMAIL_CONSTRAINT = "patient_email_unique_per_clinic"
 
 
@@ -217,9 +218,12 @@ def confirm_change(user: User, token: str, *, actor: audit.Actor) -> str:
             name = violated_constraint(error)
             if name == PATIENT_EMAIL_CONSTRAINT:
                 raise EmailChangeRefused("email_change.clinic_record_taken") from None
-            if name in USER_EMAIL_CONSTRAINTS or _taken_by_account(user, new_email):
-                # SQLite names no constraint for a plain unique column, and
-                # PostgreSQL's name for it is generated: the row now there says it.
+            if name in USER_EMAIL_CONSTRAINTS or (
+                # SQLite names no constraint for a plain unique column: the row
+                # now there (committed, or the error would not have come) says it.
+                name is None
+                and User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists()
+            ):
                 raise EmailChangeRefused("email_change.taken") from None
             raise
         audit.write(actor, AuditEvent.Action.EMAIL_CHANGED, user, clinic_id=audit.clinic_of(user))
