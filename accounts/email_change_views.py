@@ -1,5 +1,7 @@
 """The pages for changing one's own sign-in address (``accounts.email_change``)."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -56,9 +58,9 @@ def email_change_confirm(request, token: str):
     wall sends anyone else to sign in first, then back here)."""
     try:
         if request.method == "POST":
-            new_email = email_change.confirm_change(
-                request.user, token, actor=audit.Actor.of(request)
-            )
+            # The token carries the new address: the audit row keeps the path without it.
+            actor = replace(audit.Actor.of(request), path=request.path.replace(token, "…"))
+            new_email = email_change.confirm_change(request.user, token, actor=actor)
         else:
             new_email = email_change.read_token(token, request.user)
     except EmailChangeRefused as error:

@@ -196,6 +196,7 @@ def test_the_button_changes_the_address_the_record_and_tells_the_old_one(pat_cli
     assert pat.user.check_password(PASSWORD)
     (row,) = _rows(AuditEvent.Action.EMAIL_CHANGED)
     assert (row.actor, row.object_type, row.object_id) == (pat.user, "accounts.user", pat.user.pk)
+    assert row.path == "/account/email/confirm/…/"  # not the token, which holds the address
     notice = OutgoingEmail.objects.get(to=["pat@patients.example"])
     assert NEW not in notice.text_body
     assert "elsewhere" not in notice.text_body
