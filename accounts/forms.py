@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 
 from accounts import audit, second_factor, sign_in_limits, throttle
 from accounts.bounds import BoundedEmailField, refuse_long_email
-from accounts.models import User
+from accounts.errors import ServiceError, sentence
+from accounts.models import User, normalise_email
 
 
 class PlainLabelsMixin:
@@ -182,3 +183,27 @@ class SecondFactorForm(PlainLabelsMixin, forms.Form):
             field.help_text = "One of the ten codes you kept when you set up your app."
             field.widget.attrs.update({"inputmode": "text", "autocomplete": "off"})
             field.error_messages["required"] = "Type one of your recovery codes."
+
+
+class ChangeEmailForm(PlainLabelsMixin, forms.Form):
+    """The new sign-in address (``accounts.email_change``)."""
+
+    email = BoundedEmailField(
+        label="New email address",
+        help_text="We send a link to this address. Your address changes when you open it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={
+            "required": "Type the email address you would like to sign in with.",
+            "invalid": "This does not look like an email address; check it for typos.",
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        if email == normalise_email(self.user.email):
+            raise forms.ValidationError(sentence(ServiceError("email_change.same")), code="same")
+        return email

@@ -1,7 +1,8 @@
 """A "sudo" moment: re-enter the password or a code before a sensitive step.
 
 Turning a second factor off, changing a password (the person's own, or a
-user's in the admin) and downloading a patient's data first ask the person
+user's in the admin), asking to change one's sign-in address
+(``accounts.email_change``) and downloading a patient's data first ask the person
 to prove it is still them: their password, or a current code from any of
 their confirmed second-factor devices (a recovery code counts). The time
 they did is kept in their session, and for ``WINDOW`` they are not asked

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import factor_views, people_views, sudo_views, views
+from accounts import email_change_views, factor_views, people_views, sudo_views, views
 from accounts.forms import (
     ChangePasswordForm,
     ChooseNewPasswordForm,
@@ -24,7 +24,7 @@ urlpatterns = [
     path(
         "account/password/",
         # The sudo moment first: a stolen session must not lock the owner out.
-        sudo_required(auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm)),
+        sudo_required(views.AuditedPasswordChangeView.as_view(form_class=ChangePasswordForm)),
         name="password_change",
     ),
     path(
@@ -49,7 +49,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=ChooseNewPasswordForm),
+        views.AuditedPasswordResetConfirmView.as_view(form_class=ChooseNewPasswordForm),
         name="password_reset_confirm",
     ),
     path(
@@ -58,6 +58,14 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/confirm/", sudo_views.confirm_identity, name="confirm-identity"),
+    # Changing one's own sign-in address (accounts.email_change).
+    path("account/email/", email_change_views.email_change_request, name="email-change"),
+    path("account/email/sent/", email_change_views.email_change_sent, name="email-change-sent"),
+    path(
+        "account/email/confirm/<str:token>/",
+        email_change_views.email_change_confirm,
+        name="email-change-confirm",
+    ),
     # The clinic admin's people, and resetting a lost second factor.
     path("clinic/people/", people_views.people_list, name="clinic-people"),
     path(

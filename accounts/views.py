@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import audit
 from accounts.errors import sentence
 from accounts.forms import SetFirstPasswordForm
-from accounts.models import Invitation
+from accounts.models import AuditEvent, Invitation
 from accounts.services import EnrolmentError, enrol_patient, renew_invitation
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -79,3 +82,34 @@ def invitation_renew(request, token: str):
 @login_not_required
 def invitation_renewed(request):
     return render(request, "accounts/invitation_renewed.html")
+
+
+def _audit_password_changed(request, user) -> None:
+    # The person acts: signed in, or (from a reset link) proven by their inbox.
+    audit.write(
+        audit.Actor.of(request).with_user(user),
+        AuditEvent.Action.PASSWORD_CHANGED,
+        user,
+        clinic_id=audit.clinic_of(user),
+    )
+
+
+class AuditedPasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with a ``password_changed`` audit row in the
+    same transaction as the new password."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            _audit_password_changed(self.request, form.user)
+        return response
+
+
+class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "choose a new password" from a reset link, audited the same way."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            _audit_password_changed(self.request, form.user)
+        return response

@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.clock import patient_today
+from accounts.email_change import make_token
 from accounts.models import Invitation, Patient
 from clinic.background.models import Heartbeat
 from clinic.notifications import unsubscribe
@@ -107,6 +108,17 @@ ACCESS: dict[str, Row] = {
         get={**signed_in(403), "carol": 302},
         post={**signed_in(403), "carol": 302},
         kwargs="person",
+    ),
+    # Changing one's own sign-in address: everyone signed in is asked to
+    # confirm it is them first; the "we sent a link" page without a request
+    # goes back to the form. The link is pat's: anyone else signed in is
+    # refused (403); pat's GET shows a button and pat's POST changes the address.
+    "email-change": Row(get=signed_in(302), post=signed_in(302)),
+    "email-change-sent": Row(get=signed_in(302), post=signed_in(405)),
+    "email-change-confirm": Row(
+        get={**signed_in(403), "pat": 200},
+        post={**signed_in(403), "pat": 302},
+        kwargs="email_change",
     ),
     "password_change_done": Row(get=signed_in(200), post=signed_in(405)),
     "password_reset": Row(get=everyone(200), post=everyone(200)),
@@ -280,6 +292,7 @@ def world(pat, quinn, alice, bob, staff, carol, clinic_a):
         "screening": {"pk": pat.pk, "screening_pk": screening.pk},
         "token": {"token": token},
         "unsubscribe": {"token": unsubscribe.token_for(pat)},
+        "email_change": {"token": make_token(pat.user, "pat.elsewhere@patients.example")},
         "calendar": {"token": feed.token_for(create_or_reset_feed(pat)[0])},
         "reset": {"uidb64": "MQ", "token": "not-a-real-token"},
         "guide": {"slug": guide.slug},
@@ -404,9 +417,9 @@ def test_both_clinics_are_walked_with_the_same_object_urls():
     assert len(scoped) == 23
 
 
-def test_walk_covers_all_seventy_nine_patterns():
+def test_walk_covers_all_eighty_two_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 79
+    assert len(walked) == 82
 
 
 def test_admin_is_for_staff_only(

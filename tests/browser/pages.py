@@ -17,6 +17,7 @@ from uuid import uuid4
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.clock import patient_today
+from accounts.email_change import make_token
 from accounts.models import Membership, Patient, User
 from clinic.usage.services import LogDetails, check_off, report_side_effect, save_details
 from mats.models import RoutineTemplate
@@ -171,6 +172,15 @@ def _confirm_page_with_a_code(people: People) -> Visit:
     return Visit(people.pat.user, "/account/confirm/?next=/account/password/")
 
 
+def _email_confirm_page(people: People) -> Visit:
+    """The page a link to a new sign-in address opens (accounts.email_change),
+    with the longest address there can be."""
+    _ready(people)
+    longest = "a" * 64 + "@" + ".".join(["b" * 59] * 3) + ".example"
+    token = make_token(people.pat.user, longest)
+    return Visit(people.pat.user, f"/account/email/confirm/{token}/")
+
+
 PATIENT_PAGES: dict[str, Callable[[People], Visit]] = {
     "today, session to do": _patient("/home/", _plan_today),
     "today, session done": _today_done,
@@ -190,6 +200,8 @@ PATIENT_PAGES: dict[str, Callable[[People], Visit]] = {
     "library, guidance": _patient("/library/guides/how-to-use-the-mat/"),
     "library, evidence": _patient("/library/evidence/"),
     "patient's password change": _patient("/account/password/", confirmed=True),
+    "patient's email change": _patient("/account/email/", confirmed=True),
+    "new email address, confirm from the link": _email_confirm_page,
     "confirm it is you, password or code": _confirm_page_with_a_code,
     "patient's account security": _patient("/account/security/"),
     "patient's sign-in code set-up": _patient("/account/security/set-up/"),
@@ -213,6 +225,7 @@ PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
         "/library/routines/standard-three-stage/", _ready
     ),
     "practitioner's password change": _practitioner("/account/password/", confirmed=True),
+    "practitioner's email change": _practitioner("/account/email/", confirmed=True),
     "practitioner's confirm it is you": _practitioner(
         "/account/confirm/?next=/patients/{pk}/export.csv", _ready
     ),

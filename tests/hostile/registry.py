@@ -193,6 +193,15 @@ FORMS = {
     "pat POST side-effect-report": Page(
         persona="pat", name="side-effect-report", kwargs="", query="", state=""
     ),
+    "pat POST email-change": Page(
+        persona="pat", name="email-change", kwargs="", query="", state=""
+    ),
+    "alice POST email-change": Page(
+        persona="alice", name="email-change", kwargs="", query="", state=""
+    ),
+    "pat POST email-change-confirm": Page(
+        persona="pat", name="email-change-confirm", kwargs="email_change", query="", state=""
+    ),
     "pat POST unsubscribe": Page(
         persona="pat", name="unsubscribe", kwargs="unsubscribe", query="", state=""
     ),
