@@ -105,7 +105,8 @@ def count_refused_sign_in(address: str | None, path: str, now: datetime | None =
     # only when it can read it.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, 1) "
+            # Names from the model and one constant; every value is bound.
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, 1) "  # noqa: S608
             f"ON CONFLICT ({key}) WHERE {action} = '{refused}' "
             f"DO UPDATE SET {count} = {table}.{count} + 1",
             [

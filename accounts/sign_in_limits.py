@@ -51,7 +51,7 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.csp import LazyNonce
@@ -190,6 +190,8 @@ def refused_answer(request: HttpRequest, refusal: throttle.Refusal | None) -> Ht
     outside the gate, adds HSTS, nosniff and the referrer policy). The page
     is rendered from its own few values, with no context processors: nothing
     here reads the session or the user."""
+    # For the request log's line, which names the route as for any page.
+    request.resolver_match = resolve(request.path_info)
     audit.count_refused_sign_in(audit_address(request), request.path)
     if refusal is None:
         template, context, status, retry_after = "registration/sign_in_busy.html", {}, 503, 5
