@@ -67,6 +67,13 @@ def test_a_paused_address_gets_429_with_every_header_and_when_to_retry(web, cloc
     assert answer["Retry-After"] == "900"
     assert "paused for 15 more minutes" in answer.text
     _assert_page_headers(answer)
+    # Each answer has a nonce of its own, and the minutes left count down.
+    clock.move_to(T0 + timedelta(minutes=6))
+    later = _post(web)
+    _assert_page_headers(later)
+    assert later["Content-Security-Policy"] != answer["Content-Security-Policy"]
+    assert later["Retry-After"] == "540"
+    assert "paused for 9 more minutes" in later.text
 
 
 def test_a_busy_machine_gets_503_with_every_header_and_a_few_seconds(web, settings):
