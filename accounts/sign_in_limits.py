@@ -159,15 +159,49 @@ class SignInGateMiddleware:
     def __call__(self, request: HttpRequest):
         if request.method != "POST" or request.path_info != reverse("login"):
             return self.get_response(request)
-        # The slot first: when the machine is busy the answer needs no read.
+        identity = address_identity(request)
+        known = known_pause(identity)
+        if known is not None:
+            return refused_answer(request, known)
+        # The slot next: when the machine is busy the answer needs no read.
         with password_check_slot() as free:
             if not free:
                 return refused_answer(request, None)
-            refusal = throttle.refusal(PER_ADDRESS, address_identity(request))
+            refusal = throttle.refusal(PER_ADDRESS, identity)
             if refusal is not None:
+                remember_pause(identity, refusal)
                 return refused_answer(request, refusal)
             setattr(request, SLOT_HELD, True)
             return self.get_response(request)
+
+
+# Pauses this process has read, by address identity. Nothing lifts a pause
+# before its window ends (see the module's docstring), so until then a
+# hammering address is refused from memory, without a database read; each
+# web process reads it once. Bounded, so that addresses made up by the
+# million cannot fill the memory: past the bound it starts again.
+_KNOWN_PAUSES: dict[str, throttle.Refusal] = {}
+_KNOWN_PAUSES_AT_MOST = 10_000
+
+
+def known_pause(identity: str) -> throttle.Refusal | None:
+    refusal = _KNOWN_PAUSES.get(identity)
+    if refusal is not None and refusal.until <= timezone.now():
+        _KNOWN_PAUSES.pop(identity, None)
+        return None
+    return refusal
+
+
+def remember_pause(identity: str, refusal: throttle.Refusal) -> None:
+    if len(_KNOWN_PAUSES) >= _KNOWN_PAUSES_AT_MOST:
+        _KNOWN_PAUSES.clear()
+    _KNOWN_PAUSES[identity] = refusal
+
+
+def forget_known_pauses() -> None:
+    """Empty this process's memory of pauses (tests, whose database is
+    rolled back under it)."""
+    _KNOWN_PAUSES.clear()
 
 
 def audit_address(request: HttpRequest) -> str | None:

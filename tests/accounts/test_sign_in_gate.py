@@ -119,6 +119,19 @@ def test_a_busy_refusal_costs_one_statement(web, settings, django_assert_num_que
         assert _post(web).status_code == 503
 
 
+def test_a_pause_once_read_is_answered_from_memory_until_it_ends(
+    web, clock, django_assert_num_queries
+):
+    make_user("pat@x.example")
+    _pause()
+    assert _post(web).status_code == 429
+    with django_assert_num_queries(1):  # the audit count alone
+        assert _post(web).status_code == 429
+    # The window's end lifts it; the next sign-in is checked as usual.
+    clock.move_to(T0 + PER_ADDRESS.per)
+    assert _post(web).status_code == 403  # (no CSRF token: it reached the form)
+
+
 def test_an_allowed_sign_in_still_needs_its_csrf_token(web):
     make_user("pat@x.example")
     assert _post(web).status_code == 403
