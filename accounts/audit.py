@@ -20,9 +20,11 @@ What is read, by whom:
 """
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Clinic, User
 from accounts.throttle import client_address
@@ -86,6 +88,48 @@ def record(
 ) -> AuditEvent:
     """Write one audit row for ``obj`` on behalf of the person making ``request``."""
     return write(Actor.of(request), action, obj, clinic_id=clinic_id, count=count)
+
+
+def count_refused_sign_in(address: str | None, path: str, now: datetime | None = None) -> None:
+    """Count one sign-in refused before any password was checked (the address
+    paused, the machine busy) in the row for ``address`` and this minute.
+
+    Under attack refusals come many times a second; a row each would fill the
+    trail with noise and cost an insert each. So one row per address and
+    minute (``at`` is the minute's start) holds how many there were, and its
+    ``count`` is the one thing in the trail that changes, for that minute only.
+    One statement both adds the row and counts into it, so simultaneous
+    refusals all count: the unique index on (address, at) for this action
+    decides which insert wins, and the others add one to its count.
+    """
+    minute = (now or timezone.now()).replace(second=0, microsecond=0)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    # Names from the model (not typed here) keep the statement true to it.
+    columns = ", ".join(
+        connection.ops.quote_name(AuditEvent._meta.get_field(name).column)
+        for name in ("at", "action", "object_type", "path", "address", "count")
+    )
+    count = connection.ops.quote_name("count")
+    action = connection.ops.quote_name("action")
+    key = ", ".join(connection.ops.quote_name(name) for name in ("address", "at"))
+    refused = AuditEvent.Action.SIGN_IN_REFUSED.value
+    # The action is written into the statement (a constant of ours), not
+    # bound: PostgreSQL matches ON CONFLICT's predicate to the partial index
+    # only when it can read it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the model and one constant; every value is bound.
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT ({key}) WHERE {action} = '{refused}' "
+            f"DO UPDATE SET {count} = {table}.{count} + 1",
+            [
+                connection.ops.adapt_datetimefield_value(minute),
+                refused,
+                User._meta.label_lower,
+                path[:200],
+                address,
+            ],
+        )
 
 
 # Links followed from an object to the one that carries its clinic, in order.

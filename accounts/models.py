@@ -290,7 +290,8 @@ class AuditEvent(models.Model):
     Rows name objects by type and id only: no names, emails or health data
     ever go into the audit trail, so it can be kept and shared with auditors.
     A row is written once: saving it again or deleting it raises
-    ``AuditTrailIsPermanent``.
+    ``AuditTrailIsPermanent``. The one exception is the ``count`` of a
+    refused-sign-in row while its minute lasts (accounts.audit says why).
     """
 
     class Action(models.TextChoices):
@@ -349,6 +350,16 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            # Refused sign-ins are counted, one row per address and minute
+            # (``at`` is the minute's start): accounts.audit.count_refused_sign_in
+            # adds to the row this index finds, in one statement.
+            models.UniqueConstraint(
+                fields=["address", "at"],
+                condition=models.Q(action="sign_in_refused"),
+                name="one_refused_sign_in_row_per_address_minute",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} #{self.object_id}"

@@ -47,10 +47,12 @@ the inbox is the person the lock was protecting.
 """
 
 import fcntl
+import functools
 import hashlib
 import ipaddress
 import math
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -61,12 +63,17 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.csp import LazyNonce
 
-from accounts import throttle
+from accounts import audit, throttle
 from accounts.models import normalise_email
 
 # A clinic's waiting room, or a family at home, shares one public address.
@@ -152,11 +159,14 @@ def password_check_slot() -> Iterator[bool]:
 
 class SignInGateMiddleware:
     """Both refusals again, for a posted sign-in form, before the rest of the
-    middleware and the view run: under attack nearly every sign-in is
-    refused, and a refusal here costs at most one indexed read and a bare
-    page instead of axes' checks, the form and the site's full layout. An allowed
-    sign-in holds its check slot for the rest of the request; the backend
-    still checks both for callers that do not come through here."""
+    site runs: under attack nearly every sign-in is refused, so a refusal is
+    answered here, just inside the request log and SecurityMiddleware and
+    before sessions, CSRF, the user, the second factor and axes. It costs a
+    lock attempt on a file (busy), at most one indexed read (paused), one
+    statement counting it in the audit trail, and a bare page carrying the
+    headers every page carries (``refused_answer``). An allowed sign-in
+    holds its check slot for the rest of the request; the backend still
+    checks both for callers that do not come through here."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -164,17 +174,106 @@ class SignInGateMiddleware:
     def __call__(self, request: HttpRequest):
         if request.method != "POST" or request.path_info != reverse("login"):
             return self.get_response(request)
-        # The slot first: when the machine is busy the answer needs no query.
+        identity = address_identity(request)
+        known = known_pause(identity)
+        if known is not None:
+            return refused_answer(request, known)
+        # The slot next: when the machine is busy the answer needs no read.
         with password_check_slot() as free:
             if not free:
-                setattr(request, BUSY, True)
-                return lockout_response(request)
-            refusal = throttle.refusal(PER_ADDRESS, address_identity(request))
+                return refused_answer(request, None)
+            refusal = throttle.refusal(PER_ADDRESS, identity)
             if refusal is not None:
-                setattr(request, REFUSED, refusal)
-                return lockout_response(request)
+                remember_pause(identity, refusal)
+                return refused_answer(request, refusal)
             setattr(request, SLOT_HELD, True)
             return self.get_response(request)
+
+
+# Pauses this process has read, by address identity. Nothing lifts a pause
+# before its window ends (see the module's docstring), so until then a
+# hammering address is refused from memory, without a database read; each
+# web process reads it once. Bounded, so that addresses made up by the
+# million cannot fill the memory: past the bound it starts again.
+_KNOWN_PAUSES: dict[str, throttle.Refusal] = {}
+_KNOWN_PAUSES_AT_MOST = 10_000
+
+
+def known_pause(identity: str) -> throttle.Refusal | None:
+    refusal = _KNOWN_PAUSES.get(identity)
+    if refusal is not None and refusal.until <= timezone.now():
+        _KNOWN_PAUSES.pop(identity, None)
+        return None
+    return refusal
+
+
+def remember_pause(identity: str, refusal: throttle.Refusal) -> None:
+    if len(_KNOWN_PAUSES) >= _KNOWN_PAUSES_AT_MOST:
+        _KNOWN_PAUSES.clear()
+    _KNOWN_PAUSES[identity] = refusal
+
+
+def forget_known_pauses() -> None:
+    """Empty this process's memory of pauses (tests, whose database is
+    rolled back under it)."""
+    _KNOWN_PAUSES.clear()
+
+
+def audit_address(request: HttpRequest) -> str | None:
+    """The address a refused sign-in is counted under in the audit trail: the
+    client's, or for IPv6 the first of its /64, as the pause counts it (one
+    row a minute for the whole /64, not one for each address it can use)."""
+    identity = address_identity(request)
+    if identity == "unknown":
+        return None
+    try:
+        return str(ipaddress.ip_network(identity, strict=False).network_address)
+    except ValueError:
+        return None
+
+
+def refused_answer(request: HttpRequest, refusal: throttle.Refusal | None) -> HttpResponse:
+    """The gate's answer: 429 with the minutes left for a paused address, 503
+    with a few seconds for a busy machine; counted in the audit trail.
+
+    Built without the site's middleware, so it adds what they would have:
+    the nonce-based CSP, the frame refusal and never-stored (SecurityMiddleware,
+    outside the gate, adds HSTS, nosniff and the referrer policy). The page
+    is rendered from its own few values, with no context processors: nothing
+    here reads the session or the user."""
+    # For the request log's line, which names the route as for any page.
+    request.resolver_match = resolve(request.path_info)
+    audit.count_refused_sign_in(audit_address(request), request.path)
+    if refusal is None:
+        template, minutes, status, retry_after = "registration/sign_in_busy.html", None, 503, 5
+    else:
+        seconds = (refusal.until - timezone.now()).total_seconds()
+        minutes = max(1, math.ceil(seconds / 60))
+        template, status, retry_after = "registration/address_paused.html", 429, minutes * 60
+    request._csp_nonce = LazyNonce()
+    body = _refusal_page(template, minutes).replace(_NONCE_MARK, str(request._csp_nonce))
+    response = HttpResponse(body, status=status, headers={"Retry-After": str(retry_after)})
+    ContentSecurityPolicyMiddleware(_finishing_only).process_response(request, response)
+    XFrameOptionsMiddleware(_finishing_only).process_response(request, response)
+    add_never_cache_headers(response)
+    return response
+
+
+# Stands in for the nonce in the pages kept by ``_refusal_page``; random, so
+# no page text can contain it.
+_NONCE_MARK = f"nonce-mark-{secrets.token_hex(16)}"
+
+
+@functools.lru_cache(maxsize=32)
+def _refusal_page(template: str, minutes: int | None) -> str:
+    """The refusal page, rendered once per template and number of minutes (at
+    most 15 + 1 pages): under attack rendering it each time was a third of
+    the refusal's cost. The nonce is put in per answer."""
+    return render_to_string(template, {"minutes": minutes, "csp_nonce": _NONCE_MARK})
+
+
+def _finishing_only(request):  # pragma: no cover - the middleware only finishes answers
+    raise AssertionError("not called")
 
 
 class AddressLimitBackend(ModelBackend):

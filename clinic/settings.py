@@ -57,6 +57,11 @@ MIDDLEWARE = [
     # First, so that its one line per request times and sees every answer.
     "clinic.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a paused address's or a busy machine's sign-in (accounts.
+    # sign_in_limits) before sessions, CSRF, the user and axes cost anything:
+    # under attack that is nearly every sign-in. Inside the two above, so the
+    # answer is logged and has HSTS; it adds the other page headers itself.
+    "accounts.sign_in_limits.SignInGateMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are sent gzipped (static files come pre-compressed from WhiteNoise,
     # above). Django pads each compressed answer with random bytes ("Heal the
@@ -82,10 +87,6 @@ MIDDLEWARE = [
     "accounts.middleware.RefuseNulBytesMiddleware",
     "accounts.middleware.RefuseAdminDatesOutOfRangeMiddleware",
     "accounts.middleware.AdminLoneSurrogatesMiddleware",
-    # Refuses a paused address's or a busy machine's sign-in before the view
-    # (accounts.sign_in_limits), yet inside the middleware above, so the
-    # answer has every header the others add.
-    "accounts.sign_in_limits.SignInGateMiddleware",
     # Axes goes last so that it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]

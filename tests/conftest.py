@@ -16,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Clinic, Membership, Patient, User
 from accounts.second_factor import has_factor, must_have_factor
+from accounts.sign_in_limits import forget_known_pauses
 from mats.services import publish_safety_version
 from tests.factories import screen
 from tests.factors import give_authenticator
@@ -98,6 +99,15 @@ def force_login_passes_second_factor(request, monkeypatch):
     get Django's plain ``force_login``, which passes no factor."""
     if request.node.get_closest_marker("second_factor_enforced") is None:
         monkeypatch.setattr(ClientMixin, "force_login", _force_login_past_second_factor)
+
+
+@pytest.fixture(autouse=True)
+def no_sign_in_pause_remembered():
+    """A web process remembers the pauses it has read (accounts.sign_in_limits);
+    each test's database starts without them, so its memory must too."""
+    forget_known_pauses()
+    yield
+    forget_known_pauses()
 
 
 @pytest.fixture(scope="session")
