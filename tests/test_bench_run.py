@@ -149,3 +149,58 @@ def test_write_section_adds_itself_at_the_end(tmp_path):
     path.write_text("# Benchmarks\n\n## `make bench-reminders`: reminders\n\nKept.\n")
     bench_report.write_section(path, "## `make bench`: new\n\nnew table\n")
     assert path.read_text().endswith("Kept.\n\n## `make bench`: new\n\nnew table\n")
+
+
+STUB_WRK = """#!/bin/sh
+echo "RESULT requests=500 duration_us=2000000 p50_us=3000 p95_us=7000 max_us=9000 \\
+unexpected=0 connect=0 read=0 write=0 timeout=0"
+"""
+
+
+def test_the_command_drives_every_page_and_writes_its_section(
+    demo, tmp_path, monkeypatch, settings
+):
+    """End to end with gunicorn, but a stand-in for wrk that answers at once
+    with the same figures for every page: the orchestration, not the timing."""
+    from clinic.operations.management.commands import bench_run
+
+    stub = tmp_path / "bin" / "wrk"
+    stub.parent.mkdir()
+    stub.write_text(STUB_WRK)
+    stub.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{stub.parent}{os.pathsep}{os.environ['PATH']}")
+    settings.ROOT_URLCONF = BENCH_URLS
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.STATIC_ROOT = tmp_path / "static"
+    monkeypatch.setattr(bench_run, "DEMO_MANIFEST", tmp_path / "manifest.json")
+    monkeypatch.setattr(bench_run, "BENCHMARKS", tmp_path / "BENCHMARKS.md")
+    (tmp_path / "BENCHMARKS.md").write_text("# Benchmarks\n")
+    out = StringIO()
+    call_command(
+        "bench_run",
+        demo=True,
+        seconds=1,
+        warmup=0,
+        connections=2,
+        workers=1,
+        write=True,
+        stdout=out,
+    )
+    output = out.getvalue()
+    assert "| patient home | 200 | 250 | 3.0 | 7.0 |" in output
+    assert "| check-off (POST) | 302 | 250 |" in output
+    assert "100.0 % | 100.0 % |" in output  # every page as fast as both ceilings here
+    assert "3 years of history" in output
+    assert "Reminder scan (`reminders.send_due`)" in output
+    written = (tmp_path / "BENCHMARKS.md").read_text()
+    assert written.startswith("# Benchmarks\n\n## `make bench`: every page under load")
+    assert "- revision: " in written
+    assert "| plan assignment preview (htmx) | 200 | 250 |" in written
+
+
+def test_the_command_refuses_the_site_settings(settings):
+    from django.core.management import CommandError
+
+    assert settings.ROOT_URLCONF == "clinic.urls"
+    with pytest.raises(CommandError, match="bench_settings"):
+        call_command("bench_run", demo=True)

@@ -39,6 +39,7 @@ from clinic.operations.processes import ROOT, free_port, running, wait_for_port
 BENCH_SETTINGS = "clinic.operations.bench_settings"
 MANIFEST = ROOT / "var" / "bench" / "manifest.json"
 DEMO_MANIFEST = ROOT / "var" / "bench" / "demo-manifest.json"
+BENCHMARKS = ROOT / "BENCHMARKS.md"
 CONNECTIONS = 8
 SCALED = ("patient list", "review", "patient home")
 LONG_HISTORY = ("patient home", "plan calendar", "patient page", "review", "summary")
@@ -255,7 +256,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("\n".join([*pages, "", *extra, "", *scaling]))
         if options["write"]:
-            path = ROOT / "BENCHMARKS.md"
+            path = BENCHMARKS
             bench_report.write_section(
                 path,
                 bench_report.section(
