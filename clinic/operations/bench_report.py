@@ -126,7 +126,9 @@ def page_table(results: list[Result], bare: Run | None, floor: Run | None) -> li
     for result in results:
         page, run = result.page, result.run
         status = str(page.status)
-        if run is not None and (run.unexpected or run.socket_errors):
+        if run is not None and not run.requests:
+            status += " (no answer within the run)"
+        elif run is not None and (run.unexpected or run.socket_errors):
             status += f" ({run.unexpected:,} other answers, {run.socket_errors:,} socket errors)"
         timing = [f"{run.rps:,.0f}", _ms(run.p50_ms), _ms(run.p95_ms)] if run else ["", "", ""]
         lines.append(
@@ -157,8 +159,8 @@ def scaling_table(rows: dict[str, dict[str, Result]]) -> list[str]:
     """``rows``: for each size (in order, the smallest first), page name -> result.
     Each figure is followed by its change from the first size."""
     lines = [
-        "| page | patients in the clinic | requests/s | p95 ms | queries | bytes sent "
-        "| requests/s against the first | p95 against the first |",
+        "| page | patients in the clinic (or the patient) | requests/s | p95 ms | queries "
+        "| bytes sent | requests/s against the first | p95 against the first |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     sizes = list(rows)
@@ -170,13 +172,17 @@ def scaling_table(rows: dict[str, dict[str, Result]]) -> list[str]:
             if result is None:
                 continue
             run, base = result.run, first.run if first is not result else None
+            if run is not None and not run.requests:
+                run = None  # no answer within the run: no figure to compare
+            if base is not None and not base.requests:
+                base = None
             lines.append(
                 "| "
                 + " | ".join(
                     [
                         name,
                         size,
-                        f"{run.rps:,.0f}" if run else "",
+                        f"{run.rps:,.0f}" if run else "no answer",
                         _ms(run.p95_ms) if run else "",
                         _number(result.page.queries),
                         _number(result.page.bytes),

@@ -44,8 +44,9 @@ CONNECTIONS = 8
 SCALED = ("patient list", "review", "patient home")
 LONG_HISTORY = ("patient home", "plan calendar", "patient page", "review", "summary")
 SETUP = (
-    "gunicorn with `clinic/deploy/gunicorn.conf.py` ({workers} workers) under production "
-    "settings plus two ceiling views (`clinic/operations/bench_settings.py`), on 127.0.0.1; "
+    "gunicorn with `clinic/deploy/gunicorn.conf.py` ({workers} workers{recycling}) under "
+    "production settings plus two ceiling views (`clinic/operations/bench_settings.py`), "
+    "on 127.0.0.1; "
     "wrk with {connections} connections, {seconds:g} s a page after {warmup:g} s of warm-up, "
     "signed in as up to {connections} real users taking turns (sessions made as the sign-in "
     "and second-factor pages make them), on the same cores as the site. p50 and p95 are "
@@ -89,6 +90,11 @@ class Command(BaseCommand):
             help="Replace the `make bench` section of BENCHMARKS.md.",
         )
         parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py's).")
+        parser.add_argument(
+            "--recycle-workers",
+            action="store_true",
+            help="Keep gunicorn.conf.py's max_requests (off here: see the code).",
+        )
 
     def handle(self, *args, **options):
         if settings.ROOT_URLCONF != "clinic.operations.bench_urls" or settings.DEBUG:
@@ -189,18 +195,30 @@ class Command(BaseCommand):
         command += ["--bind", f"127.0.0.1:{port}"]
         if options["workers"]:
             command += ["--workers", str(options["workers"])]
+        if not options["recycle_workers"]:
+            # gunicorn.conf.py replaces a worker after about 1,000 requests: on
+            # a live site that is minutes apart, here it would be every few
+            # seconds, and the run would time workers starting up.
+            command += ["--max-requests", "0"]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS}
-        with running(command, env):
+        with running(command, env) as server:
             wait_for_port(port, 60)
             page_bench.wait_until_served(port)
             # Every worker loads the site and opens its database connection.
             wrk.run(plan["main"][0], port, seconds=2, connections=options["connections"])
             for page in plan["main"]:
                 plan.setdefault("results", []).append(self._drive(page, port, options, ""))
+                self._still_serving(server)
             for size, pages in plan["scaling"].items():
                 plan.setdefault("scaled", {})[size] = {
                     page.name: self._drive(page, port, options, f"{size}: ") for page in pages
                 }
+                self._still_serving(server)
+
+    @staticmethod
+    def _still_serving(server) -> None:
+        if server.poll() is not None:
+            raise CommandError(f"gunicorn stopped (exit status {server.returncode}).")
 
     def _drive(self, page: page_bench.Page, port: int, options, label: str) -> Result:
         drive = {"connections": options["connections"]}
@@ -208,7 +226,9 @@ class Command(BaseCommand):
             wrk.run(page, port, seconds=options["warmup"], **drive)
         run = wrk.run(page, port, seconds=options["seconds"], **drive)
         problems = ""
-        if run.unexpected or run.socket_errors:
+        if not run.requests:
+            problems = "  (no answer within the run)"
+        elif run.unexpected or run.socket_errors:
             problems = f"  ({run.unexpected} answers not {page.status}, {run.socket_errors} errors)"
         self.stdout.write(
             f"{label}{page.name}: {run.rps:,.0f}/s, p50 {run.p50_ms:.1f} ms, "
@@ -225,6 +245,7 @@ class Command(BaseCommand):
         workers = options["workers"] or (os.cpu_count() or 1) + 1
         setup = SETUP.format(
             workers=workers,
+            recycling="" if options["recycle_workers"] else ", never replaced during the run",
             connections=options["connections"],
             seconds=options["seconds"],
             warmup=options["warmup"] if options["warmup"] >= 1 else 0,
