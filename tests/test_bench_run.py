@@ -204,3 +204,27 @@ def test_the_command_refuses_the_site_settings(settings):
     assert settings.ROOT_URLCONF == "clinic.urls"
     with pytest.raises(CommandError, match="bench_settings"):
         call_command("bench_run", demo=True)
+
+
+def test_tables_say_when_a_page_got_no_answer_and_compare_with_the_first_size():
+    page = page_bench.Page("review", [], queries=16, bytes=4_000)
+
+    def run(requests: int, p95: float) -> wrk.Run:
+        return wrk.Run(requests, 10.0, p95 / 2, p95, p95, 0, 0)
+
+    bare, floor = run(10_000, 5), run(2_000, 10)
+    lines = bench_report.page_table(
+        [bench_report.Result(page, run(500, 40)), bench_report.Result(page, run(0, 0))],
+        bare,
+        floor,
+    )
+    assert lines[2] == "| review | 200 | 50 | 20 | 40 | 16 | 4,000 | 5.0 % | 25.0 % |"
+    assert "200 (no answer within the run)" in lines[3]
+    scaled = bench_report.scaling_table(
+        {
+            "100": {"review": bench_report.Result(page, run(500, 40))},
+            "5000": {"review": bench_report.Result(page, run(250, 80))},
+        }
+    )
+    assert scaled[2].endswith("| 100 | 50 | 40 | 16 | 4,000 |  |  |")
+    assert scaled[3].endswith("| 5000 | 25 | 80 | 16 | 4,000 | x0.50 | x2.00 |")

@@ -416,6 +416,8 @@ def patient_pages(people: Cast, *, keep_unreported: set[str] = frozenset()) -> l
     """The patient's pages, each person in turn. The people in
     ``keep_unreported`` (those whose records the practitioner's pages read)
     post no side-effect reports, so those pages do not grow during the run."""
+    if not people.patients:
+        return []
     home = reverse("patient-home")
     pages = [Page("patient home", [Request(p, home) for p in people.patients])]
     check_offs = []
@@ -453,6 +455,8 @@ def search_term(name: str) -> str:
 
 
 def practitioner_pages(people: Cast) -> list[Page]:
+    if not people.practitioners:
+        return []
     listing = reverse("patient-list")
     pk = people.subject
     assign = reverse("plan-assign", args=[pk])
