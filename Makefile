@@ -96,12 +96,14 @@ attack-bench: install ## A patient's Today page (p50/p95/max) alone, then while 
 # BENCH_RUN_OPTIONS="--seconds 3 --no-scaling" or "--write" (BENCHMARKS.md).
 # wrk comes from Debian (apt-get) when the machine lacks it, as CI's Chromium does.
 # The site runs under production settings on loopback: a fresh secret key,
-# requests as from a TLS proxy on the same machine.
+# requests as from a TLS proxy on the same machine. The database is make
+# bench-data's (BENCH_URL) when the Makefile names one, else DATABASE_URL's.
 .PHONY: bench-run
 BENCH_RUN_OPTIONS ?=
-bench-run: install ## Every page under load (wrk, 8 connections, gunicorn as in production) against a bare view and a signed-in floor, on DATABASE_URL's data from make bench-data (var/bench/manifest.json)
+bench-run: install ## Every page under load (wrk, 8 connections, gunicorn as in production) against a bare view and a signed-in floor, on make bench-data's database and var/bench/manifest.json (BENCH_RUN_OPTIONS=--demo: seed_demo's people in DATABASE_URL's)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	DEBUG=0 BEHIND_PROXY=1 ALLOWED_HOSTS=127.0.0.1 SITE_URL=https://127.0.0.1 \
+	DATABASE_URL="$(or $(BENCH_URL),$$DATABASE_URL)" \
 	STATIC_ROOT=$(CURDIR)/var/bench/static LOG_FORMAT=json \
 	SECRET_KEY=$$($(UV) run --no-sync python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(UV) run --no-sync python manage.py bench_run --settings clinic.operations.bench_settings $(BENCH_RUN_OPTIONS)
