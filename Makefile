@@ -92,6 +92,22 @@ ATTACK_OPTIONS ?=
 attack-bench: install ## A patient's Today page (p50/p95/max) alone, then while 8 attackers post wrong passwords to the sign-in form; gunicorn as in production (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 	DEBUG=1 $(UV) run --no-sync python manage.py sign_in_attack_bench $(ATTACK_OPTIONS)
 
+# BENCH_RUN_OPTIONS adds any of `manage.py bench_run --help`'s options, e.g.
+# BENCH_RUN_OPTIONS="--seconds 3 --no-scaling" or "--write" (BENCHMARKS.md).
+# wrk comes from Debian (apt-get) when the machine lacks it, as CI's Chromium does.
+# The site runs under production settings on loopback: a fresh secret key,
+# requests as from a TLS proxy on the same machine. The database is make
+# bench-data's (BENCH_URL) when the Makefile names one, else DATABASE_URL's.
+.PHONY: bench-run
+BENCH_RUN_OPTIONS ?=
+bench-run: install ## Every page under load (wrk, 8 connections, gunicorn as in production) against a bare view and a signed-in floor, on make bench-data's database and var/bench/manifest.json (BENCH_RUN_OPTIONS=--demo: seed_demo's people in DATABASE_URL's)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	DEBUG=0 BEHIND_PROXY=1 ALLOWED_HOSTS=127.0.0.1 SITE_URL=https://127.0.0.1 \
+	DATABASE_URL="$(or $(BENCH_URL),$$DATABASE_URL)" \
+	STATIC_ROOT=$(CURDIR)/var/bench/static LOG_FORMAT=json \
+	SECRET_KEY=$$($(UV) run --no-sync python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	$(UV) run --no-sync python manage.py bench_run --settings clinic.operations.bench_settings $(BENCH_RUN_OPTIONS)
+
 # Lighthouse itself (pinned, from npm) goes into var/lighthouse on first use.
 # LIGHTHOUSE_OPTIONS adds any of `manage.py lighthouse_check --help`'s options,
 # e.g. LIGHTHOUSE_OPTIONS="--pages Today Timer --keep-reports var/lighthouse/reports".

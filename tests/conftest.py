@@ -41,6 +41,7 @@ SLOW_FILES_FIRST = (
     "tests/test_serving.py",
     "tests/test_backup.py",
     "tests/background/test_worker_processes.py",
+    "tests/test_bench_run.py",
 )
 
 
