@@ -29,7 +29,9 @@ def _sizes(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError:
-        raise CommandError(f"--scaling takes whole numbers joined by commas, not {text!r}.") from None
+        raise CommandError(
+            f"--scaling takes whole numbers joined by commas, not {text!r}."
+        ) from None
     if any(size < 1 for size in sizes):
         raise CommandError("--scaling sizes must be 1 or more.")
     return sizes
