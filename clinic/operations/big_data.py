@@ -229,6 +229,7 @@ COLUMNS: dict[type[models.Model], list[str]] = {
         *("seen_by", "seen_at"),
     ],
     Feedback: ["id", "patient", "plan", "author", "message", "created_at"],
+    ScreeningAnswer: ["id", "screening", "code", "question", "answer", "withdraws_yes"],
 }
 # Parents before children: the order the tables are written in.
 ORDER = [Appointment, Plan, PlanStage, PlannedSession, SessionLog, SideEffectReport, Feedback]
@@ -697,12 +698,19 @@ def load(size: Size = Size(), *, on_step=lambda name, seconds: None) -> dict:
         batch_size=2000,
     )
     entries = published_contraindications()
-    answers = [
-        ScreeningAnswer(screening=s, code=e.code, question=e.question, answer=False)
-        for s in screenings
-        for e in entries
-    ]
-    ScreeningAnswer.objects.bulk_create(answers, batch_size=5000)
+    first_answer = (ScreeningAnswer.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    write(
+        ScreeningAnswer,
+        [
+            (first_answer + n, screening.pk, entry.code, entry.question, False, False)
+            for n, (screening, entry) in enumerate(
+                (screening, entry) for screening in screenings for entry in entries
+            )
+        ],
+    )
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [ScreeningAnswer]):
+            cursor.execute(statement)
     step("safety reading and screenings")
 
     ids = Ids()
