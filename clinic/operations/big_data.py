@@ -739,10 +739,10 @@ def load(size: Size = Size(), *, on_step=lambda name, seconds: None) -> dict:
         for model in ORDER:
             write(model, rows.tables.get(model, []))
     Ids.reset()
+    step("a year of care (visits, plans, sessions, logs, reports, feedback)")
     if checking_later:
         check_links()
         step("every link checked")
-    step("a year of care (visits, plans, sessions, logs, reports, feedback)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -82,9 +82,10 @@ def people() -> People:
     return _people
 
 
-class AnyCookieOverHttp(DefaultCookiePolicy):
+def send_secure_cookies_over_plain_http() -> None:
     """The site's cookies are Secure (it believes it is behind TLS, as the
-    proxy header says); locust talks plain HTTP on loopback, so send them anyway."""
-
-    def return_ok_secure(self, cookie, request):
-        return True
+    proxy header says); locust talks plain HTTP to it on loopback. requests
+    copies its cookie jars with the default policy on every request and
+    redirect, so the policy itself is told to send them: in locust's own
+    process only, which talks to nothing but loopback."""
+    DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
