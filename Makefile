@@ -87,6 +87,38 @@ bench-reminders: install ## 10,000 patients due in the same minute, two workers,
 
 # ATTACK_OPTIONS adds any of `manage.py sign_in_attack_bench --help`'s options,
 # e.g. ATTACK_OPTIONS="--seconds 60 --rotate-addresses".
+# `make bench-data` makes its own database, BENCH_DB (matcompanion_bench), on
+# DATABASE_URL's PostgreSQL server (dropped first if it is there: it only ever
+# holds made-up patients), migrates it, publishes the content and loads the
+# data set; var/bench/manifest.json says who to sign in as. BENCH_DATA_OPTIONS
+# adds any of `manage.py bench_data --help`'s options, e.g. "--scaling 100".
+.PHONY: bench-data load
+BENCH_DB ?= matcompanion_bench
+BENCH_DATA_OPTIONS ?=
+BENCH_URL = $(shell echo "$$DATABASE_URL" | sed -E 's#/[^/]*$$#/$(BENCH_DB)#')
+# Dropping and making BENCH_DB, the client tools connect to the server's own database.
+BENCH_SERVER_URL = $(shell echo "$$DATABASE_URL" | sed -E 's#/[^/]*$$#/postgres#')
+bench-data: ## A fresh BENCH_DB beside DATABASE_URL's (PostgreSQL), filled with 20 clinics x 250 patients and a year of care each, scaling clinics of 100/1,000/5,000 patients; prints timings and rows per table
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --group prod --group bench --quiet
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	*) echo "make bench-data needs DATABASE_URL pointing at a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres"; exit 2;; esac
+	@case "$(BENCH_DB)" in matcompanion_bench*) ;; \
+	*) echo "BENCH_DB must start with matcompanion_bench: it is dropped and made again."; exit 2;; esac
+	dropdb --if-exists --force --maintenance-db="$(BENCH_SERVER_URL)" $(BENCH_DB)
+	createdb --maintenance-db="$(BENCH_SERVER_URL)" $(BENCH_DB)
+	DEBUG=1 DATABASE_URL="$(BENCH_URL)" $(UV) run --no-sync python manage.py migrate --noinput -v 0
+	DEBUG=1 DATABASE_URL="$(BENCH_URL)" $(UV) run --no-sync python manage.py seed_content >/dev/null
+	DEBUG=1 DATABASE_URL="$(BENCH_URL)" nice -n 10 $(UV) run --no-sync python manage.py bench_data $(BENCH_DATA_OPTIONS)
+
+# `make load` needs `make bench-data` first. LOAD_OPTIONS adds any of
+# `manage.py load_test --help`'s options, e.g. LOAD_OPTIONS="--users 20 --seconds 30".
+LOAD_OPTIONS ?=
+load: ## Locust against gunicorn (production settings, loopback) on BENCH_DB: patients and practitioners from the manifest on their journeys; prints requests, failures, p50/p95/p99
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --group prod --group bench --quiet
+	DEBUG=1 DATABASE_URL="$(BENCH_URL)" $(UV) run --no-sync python manage.py load_test $(LOAD_OPTIONS)
+
 .PHONY: attack-bench
 ATTACK_OPTIONS ?=
 attack-bench: install ## A patient's Today page (p50/p95/max) alone, then while 8 attackers post wrong passwords to the sign-in form; gunicorn as in production (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
