@@ -124,6 +124,12 @@ ATTACK_OPTIONS ?=
 attack-bench: install ## A patient's Today page (p50/p95/max) alone, then while 8 attackers post wrong passwords to the sign-in form; gunicorn as in production (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 	DEBUG=1 $(UV) run --no-sync python manage.py sign_in_attack_bench $(ATTACK_OPTIONS)
 
+# `make bench` is both: a fresh clinic group's data, then every page under load.
+# On this 2-core machine it takes about 15-20 minutes; DATABASE_URL names the
+# PostgreSQL server (its database is left alone; BENCH_DB is made beside it).
+.PHONY: bench
+bench: bench-data bench-run ## The whole speed benchmark: make bench-data, then make bench-run (PostgreSQL, DATABASE_URL); BENCH_RUN_OPTIONS=--write records it in BENCHMARKS.md
+
 # BENCH_RUN_OPTIONS adds any of `manage.py bench_run --help`'s options, e.g.
 # BENCH_RUN_OPTIONS="--seconds 3 --no-scaling" or "--write" (BENCHMARKS.md).
 # wrk comes from Debian (apt-get) when the machine lacks it, as CI's Chromium does.
