@@ -7,11 +7,13 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.mail import EmailMessage
+from django.core.validators import ProhibitNullCharactersValidator
 from django.template.loader import render_to_string
 
 from accounts import audit, sign_in_limits, throttle
 from accounts.bounds import BoundedEmailField, refuse_long_email
 from accounts.models import User
+from accounts.text import displayable, validate_storable_text
 
 
 class PlainLabelsMixin:
@@ -172,3 +174,36 @@ class SecondFactorForm(PlainLabelsMixin, forms.Form):
             field.help_text = "One of the ten codes you kept when you set up your app."
             field.widget.attrs.update({"inputmode": "text", "autocomplete": "off"})
             field.error_messages["required"] = "Type one of your recovery codes."
+
+
+class _ShownAgainText(forms.CharField):
+    """Text refused for what cannot be saved can still be shown again."""
+
+    def prepare_value(self, value):
+        return displayable(value) if isinstance(value, str) else value
+
+
+class PasskeyNameForm(PlainLabelsMixin, forms.Form):
+    """A name for a passkey, so the person can tell their keys apart."""
+
+    name = _ShownAgainText(
+        label="Name this passkey",
+        max_length=64,
+        help_text="Something you will recognise, such as “Work laptop” or “Blue security key”.",
+        error_messages={
+            "required": "Type a name, so you can tell this passkey from others.",
+            "max_length": "Keep the name to 64 characters or fewer.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["name"]
+        # The site's own message for text that cannot be saved (accounts.text),
+        # in place of Django's bare one for a NUL character.
+        field.validators = [
+            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ] + [validate_storable_text]
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
