@@ -101,9 +101,7 @@ urlpatterns = [
     path("account/security/recovery-codes/", factor_views.recovery_codes, name="recovery-codes"),
     path("account/security/turn-off/", factor_views.factor_remove, name="factor-remove"),
     path("account/security/passkeys/add/", factor_views.passkey_add, name="passkey-add"),
-    path(
-        "account/security/passkeys/<int:pk>/", factor_views.passkey_rename, name="passkey-rename"
-    ),
+    path("account/security/passkeys/<int:pk>/", factor_views.passkey_rename, name="passkey-rename"),
     path(
         "account/security/passkeys/<int:pk>/remove/",
         factor_views.passkey_remove,

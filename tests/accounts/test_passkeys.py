@@ -17,7 +17,6 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import sudo
 from accounts.audit import SYSTEM
 from accounts.factor_reset import reset_second_factor, with_second_factor
 from accounts.models import AuditEvent, User
