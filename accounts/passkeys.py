@@ -17,6 +17,7 @@ module adds the site's rules around it:
 
 import json
 
+import django_otp
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -71,9 +72,20 @@ def rename(passkey: WebAuthnCredential, name: str) -> None:
 
 
 def remove(request: HttpRequest, passkey: WebAuthnCredential) -> None:
+    """Remove one of the signed-in person's passkeys.
+
+    If this session passed the sign-in step with that very passkey, it stays
+    passed, held by the authenticator app from now on: the person has just
+    confirmed it is them, and should not be asked for a code for removing a
+    passkey they no longer trust.
+    """
+    used_here = request.session.get(django_otp.DEVICE_ID_SESSION_KEY) == passkey.persistent_id
     with transaction.atomic():
         _audit(request, Action.FACTOR_REMOVED, passkey)
         passkey.delete()
+    app = authenticator(request.user)
+    if used_here and app is not None:
+        django_otp.login(request, app)
 
 
 class PasskeyHelper(WebAuthnHelper):

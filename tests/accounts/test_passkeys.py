@@ -365,3 +365,15 @@ def test_the_passkey_scripts_come_from_this_site_and_the_config_is_data(alice):
         if tag not in config:
             assert f'nonce="{nonce}"' in tag and 'src="/static/' in tag, tag
     assert "/static/django_otp_webauthn/otp_webauthn_auth.js" in page.text
+
+
+def test_removing_the_passkey_this_session_used_keeps_the_session_signed_in(alice):
+    soft, passkey = _passkey_for(alice.user)
+    client = _client(alice.user, passed=False)
+    _use(client, soft)
+    confirmed(client)
+
+    client.post(reverse("passkey-remove", args=[passkey.pk]))
+
+    assert client.get(reverse("patient-list")).status_code == 200
+    assert client.session[DEVICE_ID_SESSION_KEY] == give_authenticator(alice.user).persistent_id

@@ -1,7 +1,8 @@
 """A practitioner adds a passkey with Chromium's virtual authenticator (a
 platform authenticator with a fingerprint, through the DevTools protocol),
 names it, signs out, and signs in again with the password and the passkey,
-then opens a patient's page; and with JavaScript off the sign-in step says
+then opens a patient's page and removes the passkey, confirming it is her
+with the passkey itself; and with JavaScript off the sign-in step says
 kindly that passkeys need it, the code form still works, and a passkey can
 be renamed.
 
@@ -80,6 +81,18 @@ def test_add_a_passkey_then_sign_in_with_it(page, site, log_in_as, alice, pat):
     assert passkey.last_used_at is not None
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.FACTOR_PASSED, object_id=passkey.pk
+    ).exists()
+
+    # Removing it asks to confirm it is her: the passkey does that too.
+    page.goto(f"{site}/account/security/")
+    page.get_by_role("link", name="Remove Work laptop").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    page.get_by_role("button", name="Confirm with your passkey").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove “Work laptop”?")
+    page.get_by_role("button", name="Remove this passkey").click()
+    expect(page.get_by_text("You have no passkeys yet.")).to_be_visible()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.FACTOR_REMOVED, object_id=passkey.pk
     ).exists()
     assert not complaints
 
