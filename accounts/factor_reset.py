@@ -2,7 +2,7 @@
 
 A clinic admin (for practitioners and patients of their own clinic) or
 staff (for anyone, in the admin) removes every django-otp device of the
-person: their authenticator app and their recovery codes. The person is
+person: their authenticator app, their recovery codes and their passkeys. The person is
 told by email, and asked to set a new one up when they next sign in.
 """
 
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import audit
 from accounts.audit import Actor
@@ -39,6 +40,7 @@ def with_second_factor(users: QuerySet[User]) -> QuerySet[User]:
     return users.annotate(
         has_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
         | Exists(StaticDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        | Exists(WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True))
     )
 
 

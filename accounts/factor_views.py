@@ -1,5 +1,6 @@
 """The second factor's pages: set up an authenticator, pass it at sign-in,
-see and renew recovery codes, and (patients only) turn it off.
+see and renew recovery codes, (patients only) turn it off, and add, name and
+remove passkeys.
 
 The rules live in ``accounts.second_factor``; the middleware
 (``SecondFactorRequiredMiddleware``) sends people here.
@@ -11,14 +12,15 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import second_factor
-from accounts.forms import AuthenticatorCodeForm, SecondFactorForm
-from accounts.sudo import sudo_required
+from accounts import passkeys, second_factor
+from accounts.forms import AuthenticatorCodeForm, PasskeyNameForm, SecondFactorForm
+from accounts.sudo import confirmation_needed, sudo_required
 
 
 def _next(request: HttpRequest) -> str:
@@ -66,8 +68,10 @@ def account_security(request: HttpRequest) -> HttpResponse:
         "accounts/security.html",
         {
             "has_factor": second_factor.has_factor(user),
+            "has_authenticator": second_factor.authenticator(user) is not None,
             "required": second_factor.must_have_factor(user),
             "codes_left": second_factor.recovery_codes_left(user),
+            "passkeys": passkeys.passkeys_of(user),
         },
     )
 
@@ -113,7 +117,7 @@ def _setup(request: HttpRequest) -> HttpResponse:
                 title="QR code to scan with your authenticator app",
             ),
             "secret": second_factor.secret_in_groups(device),
-            "replacing": second_factor.has_factor(request.user),
+            "replacing": second_factor.authenticator(request.user) is not None,
             "required": second_factor.must_have_factor(request.user),
             "next": _next(request),
         },
@@ -143,10 +147,17 @@ def factor_verify(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(_next(request))
         form.add_error("code", _refusal(outcome, "recovery code" if recovery else "code"))
+    has_passkey = passkeys.has_passkey(user)
     return render(
         request,
         "accounts/factor_verify.html",
-        {"form": form, "recovery": recovery, "next": _next(request)},
+        {
+            "form": form,
+            "recovery": recovery,
+            "next": _next(request),
+            "has_passkey": has_passkey,
+            "passkey_config": passkeys.config_for(request) if has_passkey else None,
+        },
     )
 
 
@@ -194,3 +205,58 @@ def _turn_off(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Sign-in codes are off. You now sign in with your password only.")
         return redirect("account-security")
     return render(request, "accounts/factor_remove.html")
+
+
+@require_GET
+def passkey_add(request: HttpRequest) -> HttpResponse:
+    """The page with the button that makes a passkey: the browser and the
+    library's script do the rest, then the person names it."""
+    if second_factor.authenticator(request.user) is None:
+        messages.info(
+            request,
+            "Set up your authenticator app first. A passkey is a second way in, on top of it.",
+        )
+        return redirect("account-security")
+    return _passkey_add(request)
+
+
+@sudo_required
+def _passkey_add(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/passkey_add.html",
+        {"passkey_config": passkeys.config_for(request)},
+    )
+
+
+def _own_passkey(request: HttpRequest, pk: int) -> WebAuthnCredential:
+    """One of the signed-in person's passkeys; anyone else's is 404."""
+    return get_object_or_404(WebAuthnCredential, pk=pk, user=request.user, confirmed=True)
+
+
+@require_http_methods(["GET", "POST"])
+def passkey_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    passkey = _own_passkey(request, pk)
+    form = PasskeyNameForm(request.POST or None, initial={"name": passkey.name})
+    if request.method == "POST" and form.is_valid():
+        passkeys.rename(passkey, form.cleaned_data["name"])
+        messages.success(request, f"Your passkey is saved as “{passkey.name}”.")
+        return redirect("account-security")
+    return render(request, "accounts/passkey_rename.html", {"form": form, "passkey": passkey})
+
+
+@require_http_methods(["GET", "POST"])
+def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    passkey = _own_passkey(request, pk)
+    answer = confirmation_needed(request)
+    if answer is not None:
+        return answer
+    if request.method == "POST":
+        passkeys.remove(request, passkey)
+        messages.success(
+            request,
+            f"“{passkey.name}” is removed. It no longer signs you in here; "
+            "you may also delete it from your device or password manager.",
+        )
+        return redirect("account-security")
+    return render(request, "accounts/passkey_remove.html", {"passkey": passkey})

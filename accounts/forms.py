@@ -7,12 +7,14 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.mail import EmailMessage
+from django.core.validators import ProhibitNullCharactersValidator
 from django.template.loader import render_to_string
 
 from accounts import audit, second_factor, sign_in_limits, throttle
 from accounts.bounds import BoundedEmailField, refuse_long_email
 from accounts.errors import ServiceError, sentence
 from accounts.models import User, normalise_email
+from accounts.text import displayable, validate_storable_text
 
 
 class PlainLabelsMixin:
@@ -207,3 +209,36 @@ class ChangeEmailForm(PlainLabelsMixin, forms.Form):
         if email == normalise_email(self.user.email):
             raise forms.ValidationError(sentence(ServiceError("email_change.same")), code="same")
         return email
+
+
+class _ShownAgainText(forms.CharField):
+    """Text refused for what cannot be saved can still be shown again."""
+
+    def prepare_value(self, value):
+        return displayable(value) if isinstance(value, str) else value
+
+
+class PasskeyNameForm(PlainLabelsMixin, forms.Form):
+    """A name for a passkey, so the person can tell their keys apart."""
+
+    name = _ShownAgainText(
+        label="Name this passkey",
+        max_length=64,
+        help_text="Something you will recognise, such as “Work laptop” or “Blue security key”.",
+        error_messages={
+            "required": "Type a name, so you can tell this passkey from others.",
+            "max_length": "Keep the name to 64 characters or fewer.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["name"]
+        # The site's own message for text that cannot be saved (accounts.text),
+        # in place of Django's bare one for a NUL character.
+        field.validators = [
+            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ] + [validate_storable_text]
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())

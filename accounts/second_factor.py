@@ -11,7 +11,8 @@ the object and never a code or a secret.
 Clinic members (practitioners, clinic admins) and staff must have one;
 patients may turn one on. A person's factor is one confirmed ``TOTPDevice``
 plus one ``StaticDevice`` holding their recovery codes, stored as keyed
-hashes (``accounts.recovery_codes``).
+hashes (``accounts.recovery_codes``); on top of these they may add passkeys
+(``accounts.passkeys``), another way to pass the same step.
 """
 
 import math
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import audit, recovery_codes
 from accounts.access import role_of
@@ -71,7 +73,13 @@ def authenticator(user) -> TOTPDevice | None:
 
 
 def has_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Is there a second factor to pass at sign-in: the authenticator app, or
+    a passkey (which only comes on top of the app, but is counted on its own
+    too, so that a passkey left without the app is still asked for)."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def recovery_codes_left(user) -> int:
@@ -200,7 +208,8 @@ def verify(request: HttpRequest, code: str) -> Outcome:
             return Outcome(checked=not wait, wait_seconds=wait or wait_seconds(devices))
         # A right code clears the wait on every device, not only the one that took it.
         for device in devices:
-            if device.throttling_failure_count:
+            # Passkeys have no wait of their own (a signature cannot be guessed).
+            if getattr(device, "throttling_failure_count", 0):
                 device.throttle_reset()
         _audit(request, Action.FACTOR_PASSED, passed)
         if isinstance(passed, StaticDevice):
@@ -258,12 +267,13 @@ def renew_recovery_codes(request: HttpRequest) -> list[str]:
 
 
 def turn_off(request: HttpRequest) -> None:
-    """Remove a patient's authenticator and recovery codes. Members and staff
-    never get here: the view refuses them."""
+    """Remove a patient's authenticator, recovery codes and passkeys. Members
+    and staff never get here: the view refuses them."""
     user = request.user
     with transaction.atomic():
-        for device in TOTPDevice.objects.filter(user=user):
-            if device.confirmed:
-                _audit(request, Action.FACTOR_REMOVED, device)
-            device.delete()
+        for model in (TOTPDevice, WebAuthnCredential):
+            for device in model.objects.filter(user=user):
+                if device.confirmed:
+                    _audit(request, Action.FACTOR_REMOVED, device)
+                device.delete()
         StaticDevice.objects.filter(user=user).delete()

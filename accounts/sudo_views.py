@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import audit, sudo, throttle
+from accounts import audit, passkeys, sudo, throttle
 from accounts.factor_reset import clinic_id_of
 from accounts.models import AuditEvent
 from accounts.sudo_forms import ConfirmCodeForm, ConfirmPasswordForm
@@ -57,10 +57,13 @@ def confirm_identity(request):
                         clinic_id=clinic_id,
                     )
                 return redirect(next_url)
+    has_passkey = passkeys.has_passkey(user)
     return render(
         request,
         "accounts/confirm_identity.html",
         {
+            # A passkey confirms through its own endpoint (accounts.passkeys).
+            "passkey_config": passkeys.config_for(request) if has_passkey else None,
             "next": next_url,
             "password_form": password_form,
             "code_form": code_form if devices else None,

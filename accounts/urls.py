@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from accounts import email_change_views, factor_views, people_views, sudo_views, views
+from accounts import email_change_views, factor_views, passkeys, people_views, sudo_views, views
 from accounts.forms import (
     ChangePasswordForm,
     ChooseNewPasswordForm,
@@ -9,6 +9,35 @@ from accounts.forms import (
     ResetPasswordForm,
 )
 from accounts.sudo import sudo_required
+
+# The WebAuthn ceremony's four JSON endpoints (django-otp-webauthn, with the
+# site's rules in accounts.passkeys). The namespace and names are the
+# library's, so that its script configuration finds them.
+passkey_ceremony = (
+    [
+        path(
+            "registration/begin/",
+            passkeys.BeginRegistration.as_view(),
+            name="credential-registration-begin",
+        ),
+        path(
+            "registration/complete/",
+            passkeys.CompleteRegistration.as_view(),
+            name="credential-registration-complete",
+        ),
+        path(
+            "authentication/begin/",
+            passkeys.BeginAuthentication.as_view(),
+            name="credential-authentication-begin",
+        ),
+        path(
+            "authentication/complete/",
+            passkeys.CompleteAuthentication.as_view(),
+            name="credential-authentication-complete",
+        ),
+    ],
+    "otp_webauthn",
+)
 
 # Django's own views for sign-in, password change and reset, with our
 # templates. They keep Django's URL names because the views reverse them.
@@ -79,6 +108,14 @@ urlpatterns = [
     path("account/security/check/", factor_views.factor_verify, name="factor-verify"),
     path("account/security/recovery-codes/", factor_views.recovery_codes, name="recovery-codes"),
     path("account/security/turn-off/", factor_views.factor_remove, name="factor-remove"),
+    path("account/security/passkeys/add/", factor_views.passkey_add, name="passkey-add"),
+    path("account/security/passkeys/<int:pk>/", factor_views.passkey_rename, name="passkey-rename"),
+    path(
+        "account/security/passkeys/<int:pk>/remove/",
+        factor_views.passkey_remove,
+        name="passkey-remove",
+    ),
+    path("account/security/passkeys/webauthn/", include(passkey_ceremony)),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("invitation/<str:token>/renew/", views.invitation_renew, name="invitation-renew"),
     path("invitation-sent/", views.invitation_renewed, name="invitation-renewed"),

@@ -5,6 +5,7 @@ the typed readers in ``clinic.env``. Defaults are the safe production ones;
 ``make run`` and the test settings switch on the development values.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks_db",
     "accounts",
     "mats",
@@ -306,6 +308,35 @@ if not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(
         f"SITE_URL={SITE_URL!r} must start with https:// (or http:// in development)."
     )
+
+# Passkeys and security keys (django-otp-webauthn), a second way to pass the
+# second factor beside the authenticator app. A passkey is bound to a domain
+# (the relying party ID): the site's own, from SITE_URL. Browsers refuse an IP
+# address there, so on this machine (SITE_URL http://127.0.0.1:8000) passkeys
+# are made for localhost and work at http://localhost:8000, and with
+# PASSKEYS_ON_ANY_LOCAL_PORT (development and tests only) at any port of
+# localhost, such as the test server's (accounts.passkeys.PasskeyHelper).
+# A passkey never replaces the password: it is a second factor only.
+_site = urlsplit(SITE_URL)
+try:
+    ipaddress.ip_address(_site.hostname or "")
+    OTP_WEBAUTHN_RP_ID = "localhost"
+except ValueError:
+    OTP_WEBAUTHN_RP_ID = _site.hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = "Mat companion"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    [f"{_site.scheme}://{_site.netloc}"]
+    if _site.scheme == "https" or _site.hostname == "localhost"
+    else []
+)
+if DEBUG:
+    OTP_WEBAUTHN_ALLOWED_ORIGINS += ["http://localhost:8000"]
+# Read when the settings load, since Django's test runner turns DEBUG off.
+PASSKEYS_ON_ANY_LOCAL_PORT = DEBUG
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+# Long enough to find a security key in a bag (WCAG 2.2, enough time).
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 5 * 60
 
 # --- Background tasks -----------------------------------------------------
 # Django's tasks framework, stored in the database and run by `manage.py

@@ -25,6 +25,7 @@ from uuid import uuid4
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.clock import patient_today
 from accounts.email_change import make_token
@@ -147,6 +148,32 @@ ACCESS: dict[str, Row] = {
     "recovery-codes": Row(get={**signed_in(200), "pat": 302}, post=signed_in(302)),
     # Only a patient may turn codes off (pat has none: back to Account security).
     "factor-remove": Row(get={**signed_in(403), "pat": 302}, post={**signed_in(403), "pat": 302}),
+    # Passkeys (accounts.passkeys). Adding one asks members and staff to confirm
+    # it is them first; pat has no authenticator app, so is sent back to
+    # Account security. Alice's passkey is hers alone: everyone else gets 404.
+    "passkey-add": Row(get=signed_in(302), post=signed_in(405)),
+    "passkey-rename": Row(
+        get={**signed_in(404), "alice": 200, "carol": 404},
+        post={**signed_in(404), "alice": 200, "carol": 404},
+        kwargs="passkey",
+    ),
+    "passkey-remove": Row(
+        get={**signed_in(404), "alice": 302, "carol": 404},
+        post={**signed_in(404), "alice": 302, "carol": 404},
+        kwargs="passkey",
+    ),
+    # The WebAuthn ceremony's JSON endpoints. Making a passkey needs the sudo
+    # moment (members, staff) or an authenticator app (pat): 403 in JSON.
+    "otp_webauthn:credential-registration-begin": Row(get=signed_in(403), post=signed_in(403)),
+    "otp_webauthn:credential-registration-complete": Row(get=signed_in(403), post=signed_in(403)),
+    # Open before the second factor, since they pass it: they answer a visitor
+    # 403 themselves. A POST with no begun ceremony to complete is malformed.
+    "otp_webauthn:credential-authentication-begin": Row(
+        get={**everyone(405), "visitor": 403}, post={**everyone(200), "visitor": 403}
+    ),
+    "otp_webauthn:credential-authentication-complete": Row(
+        get={**everyone(405), "visitor": 403}, post={**everyone(400), "visitor": 403}
+    ),
     # The signed token is the authority: no sign-in, and no CSRF token (RFC 8058).
     # GET shows a button; POST switches pat's reminders off.
     "unsubscribe": Row(get=everyone(200), post=everyone(200), kwargs="unsubscribe"),
@@ -236,15 +263,16 @@ ACCESS: dict[str, Row] = {
 }
 
 
-def walk(patterns, prefix=""):
+def walk(patterns, prefix="", namespace=""):
     """Yield (namespace-qualified name, route) for every pattern outside the admin."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
                 continue
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern):
-            yield entry.name, prefix + str(entry.pattern)
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
 
 
 def walk_admin(patterns, prefix="", inside=False):
@@ -283,7 +311,11 @@ def world(pat, quinn, alice, bob, staff, carol, clinic_a):
     session = plan.sessions.get(date=patient_today(pat))
     reported = report_side_effect(pat, codes=["bruising"], details="", submission_key=uuid4())
     Heartbeat.objects.create(worker_id="walk", started_at=timezone.now(), seen_at=timezone.now())
+    passkey = WebAuthnCredential.objects.create(
+        user=alice.user, name="Walk key", credential_id=b"walk", public_key=b"", confirmed=True
+    )
     return {
+        "passkey": {"pk": passkey.pk},
         "session": {"pk": session.pk},
         "report": {"pk": reported.report.pk},
         "plan": {"pk": pat.pk, "plan_pk": plan.pk},
@@ -417,9 +449,9 @@ def test_both_clinics_are_walked_with_the_same_object_urls():
     assert len(scoped) == 23
 
 
-def test_walk_covers_all_eighty_two_patterns():
+def test_walk_covers_all_eighty_nine_patterns():
     walked = list(walk(get_resolver().url_patterns))
-    assert len(walked) == 82
+    assert len(walked) == 89
 
 
 def test_admin_is_for_staff_only(

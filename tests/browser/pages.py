@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from uuid import uuid4
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.clock import patient_today
 from accounts.email_change import make_token
@@ -181,6 +182,29 @@ def _email_confirm_page(people: People) -> Visit:
     return Visit(people.pat.user, f"/account/email/confirm/{token}/")
 
 
+def _passkey_page(what: str, *, confirmed: bool = False) -> Callable:
+    """Alice's passkey pages, with a passkey whose name is as long as allowed."""
+
+    def build(people: People) -> Visit:
+        _ready(people)
+        passkey = WebAuthnCredential.objects.create(
+            user=people.alice.user,
+            name="Supercalifragilisticexpialidocious-security-key-in-the-blue-bag",
+            credential_id=uuid4().bytes,
+            public_key=b"",
+            confirmed=True,
+        )
+        paths = {
+            "list": "/account/security/",
+            "add": "/account/security/passkeys/add/",
+            "name": f"/account/security/passkeys/{passkey.pk}/",
+            "remove": f"/account/security/passkeys/{passkey.pk}/remove/",
+        }
+        return Visit(people.alice.user, paths[what], confirmed)
+
+    return build
+
+
 PATIENT_PAGES: dict[str, Callable[[People], Visit]] = {
     "today, session to do": _patient("/home/", _plan_today),
     "today, session done": _today_done,
@@ -231,6 +255,10 @@ PRACTITIONER_PAGES: dict[str, Callable[[People], Visit]] = {
     ),
     "practitioner's account security": _practitioner("/account/security/"),
     "practitioner's recovery codes": _practitioner("/account/security/recovery-codes/"),
+    "practitioner's account security, with a passkey": _passkey_page("list"),
+    "add a passkey": _passkey_page("add", confirmed=True),
+    "name a passkey": _passkey_page("name"),
+    "remove a passkey": _passkey_page("remove", confirmed=True),
     "clinic admin, patient list": _clinic_admin("/patients/"),
     "clinic admin, review": _clinic_admin("/patients/{pk}/review/"),
     "clinic admin, audit trail": _clinic_admin("/clinic/audit/"),

@@ -32,6 +32,9 @@ FORMS = {
     "alice POST password_reset": Page(
         persona="alice", name="password_reset", kwargs="", query="", state=""
     ),
+    "alice POST passkey-rename": Page(
+        persona="alice", name="passkey-rename", kwargs="passkey", query="", state=""
+    ),
     "alice POST patient-add": Page(
         persona="alice", name="patient-add", kwargs="", query="", state=""
     ),
