@@ -27,7 +27,7 @@ from django.utils.functional import SimpleLazyObject
 from accounts.models import User
 
 # The rows every signed-in page needs beside the user: one join each.
-IDENTITY = ("membership__clinic", "patient__clinic")
+IDENTITY = ("membership__clinic", "patient__clinic", "patient__primary_practitioner__user")
 
 
 def _load(backend, user_id):

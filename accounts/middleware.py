@@ -246,22 +246,27 @@ NO_FACTOR_RECHECK_SECONDS = 300
 
 
 def _has_factor(request) -> bool:
-    from accounts import second_factor
-
     user = request.user
-    now = timezone.now().timestamp()
     remembered = request.session.get(NO_FACTOR_CHECKED)
     if (
         isinstance(remembered, list)
         and len(remembered) == 2
         and remembered[0] == user.pk
-        and 0 <= now - remembered[1] < NO_FACTOR_RECHECK_SECONDS
+        and 0 <= timezone.now().timestamp() - remembered[1] < NO_FACTOR_RECHECK_SECONDS
     ):
         return False
+    return remember_factor_answer(request.session, user)
+
+
+def remember_factor_answer(session, user) -> bool:
+    """Ask whether ``user`` has a second factor and remember a "no" in the
+    session. Also called at sign-in, whose session is being written anyway."""
+    from accounts import second_factor
+
     if second_factor.has_factor(user):
-        request.session.pop(NO_FACTOR_CHECKED, None)
+        session.pop(NO_FACTOR_CHECKED, None)
         return True
-    request.session[NO_FACTOR_CHECKED] = [user.pk, now]
+    session[NO_FACTOR_CHECKED] = [user.pk, timezone.now().timestamp()]
     return False
 
 

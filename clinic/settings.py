@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # turned one on) pass their second factor before any other page.
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "accounts.middleware.ClinicTimeZoneMiddleware",
+    # One read of the current safety version per request (mats.services).
+    "mats.middleware.SafetyVersionPerRequest",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accounts.middleware.PrivateNoStoreMiddleware",
