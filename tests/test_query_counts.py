@@ -77,11 +77,11 @@ EXPECTED = {
     "patient list": 7,
     "patient list search": 7,
     "patient list flagged": 7,
-    "patient page": 22,  # target 10
-    "review": 14,  # target 10
-    "summary": 14,  # target 10
-    "plan page": 12,  # target 10
-    "plan form": 15,  # target 10
+    "patient page": 21,  # target 10
+    "review": 13,  # target 10
+    "summary": 13,  # target 10
+    "plan page": 11,  # target 10
+    "plan form": 14,  # target 10
     "clinic people": 6,
     "clinic audit": 7,
 }
