@@ -44,12 +44,15 @@ def clinic_patient(request: HttpRequest, pk: int) -> Patient:
     """A patient of the signed-in practitioner's clinic, or 404."""
     membership = clinic_membership(request)
     try:
-        return Patient.objects.select_related("primary_practitioner__user", "user").get(
+        patient = Patient.objects.select_related("primary_practitioner__user", "user").get(
             pk=pk, clinic_id=membership.clinic_id
         )
     except Patient.DoesNotExist:
         refuse_if_it_exists(request, Patient, pk, clinic_id=membership.clinic_id)
         raise Http404("No such patient in this clinic.") from None
+    # The same clinic the membership came with (accounts.identity): no second read.
+    patient.clinic = membership.clinic
+    return patient
 
 
 def scoped_or_404(

@@ -225,7 +225,7 @@ class SecondFactorRequiredMiddleware:
             return None
         if user.is_verified():
             return None
-        if second_factor.has_factor(user):
+        if _has_factor(request):
             target = _with_next(reverse("factor-verify"), request)
         elif second_factor.must_have_factor(user):
             target = _with_next(reverse("factor-setup"), request)
@@ -234,6 +234,40 @@ class SecondFactorRequiredMiddleware:
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(target)
         return HttpResponseRedirect(target)
+
+
+# A person without a factor is remembered as such in their session, so that a
+# patient who never turned one on costs no query per page. The session that
+# sets one up or turns it off forgets the answer at once
+# (``second_factor.forget_factor_answer``); another session of the same
+# person asks the database again within this many seconds.
+NO_FACTOR_CHECKED = "_no_second_factor_checked"
+NO_FACTOR_RECHECK_SECONDS = 300
+
+
+def _has_factor(request) -> bool:
+    user = request.user
+    remembered = request.session.get(NO_FACTOR_CHECKED)
+    if (
+        isinstance(remembered, list)
+        and len(remembered) == 2
+        and remembered[0] == user.pk
+        and 0 <= timezone.now().timestamp() - remembered[1] < NO_FACTOR_RECHECK_SECONDS
+    ):
+        return False
+    return remember_factor_answer(request.session, user)
+
+
+def remember_factor_answer(session, user) -> bool:
+    """Ask whether ``user`` has a second factor and remember a "no" in the
+    session. Also called at sign-in, whose session is being written anyway."""
+    from accounts import second_factor
+
+    if second_factor.has_factor(user):
+        session.pop(NO_FACTOR_CHECKED, None)
+        return True
+    session[NO_FACTOR_CHECKED] = [user.pk, timezone.now().timestamp()]
+    return False
 
 
 def _open_before_second_factor(request, view_func) -> bool:

@@ -82,6 +82,14 @@ def has_factor(user) -> bool:
     )
 
 
+def forget_factor_answer(request: HttpRequest) -> None:
+    """This session's remembered "no second factor" no longer holds
+    (accounts.middleware keeps it, to spare a query per page)."""
+    from accounts.middleware import NO_FACTOR_CHECKED
+
+    request.session.pop(NO_FACTOR_CHECKED, None)
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
@@ -176,6 +184,7 @@ def confirm_authenticator(request: HttpRequest, device: TOTPDevice, code: str) -
         _audit(request, Action.FACTOR_ADDED, device)
         _audit(request, Action.RECOVERY_CODES_RENEWED, recovery, count=len(codes))
     django_otp.login(request, device)
+    forget_factor_answer(request)
     request.session[CODES_TO_SHOW] = codes
     return Outcome(device=device)
 
@@ -277,3 +286,4 @@ def turn_off(request: HttpRequest) -> None:
                     _audit(request, Action.FACTOR_REMOVED, device)
                 device.delete()
         StaticDevice.objects.filter(user=user).delete()
+    forget_factor_answer(request)

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts import audit, sudo
-from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED, remember_factor_answer
 from accounts.models import AuditEvent, User, normalise_email
 
 
@@ -81,3 +81,11 @@ def forget_sudo_confirmation(sender, request, user, **kwargs):
     # session) signs in: a confirmation from before never carries over.
     if request is not None:
         sudo.forget(request)
+
+
+@receiver(user_logged_in, dispatch_uid="remember-second-factor")
+def remember_second_factor(sender, request, user, **kwargs):
+    """Whether the person has a second factor is asked once here, where the
+    session is written anyway, rather than on their first page."""
+    if request is not None and hasattr(request, "session"):
+        remember_factor_answer(request.session, user)

@@ -72,7 +72,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the membership or patient record and the clinic read in
+    # the same query as the user (accounts.identity).
+    "accounts.identity.IdentityAuthenticationMiddleware",
     # request.user.is_verified(): has this session passed a second factor?
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     # turned one on) pass their second factor before any other page.
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "accounts.middleware.ClinicTimeZoneMiddleware",
+    # One read of the current safety version per request (mats.services).
+    "mats.middleware.SafetyVersionPerRequest",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accounts.middleware.PrivateNoStoreMiddleware",

@@ -5,6 +5,9 @@ This is the API the rest of the site uses; the care side should not query
 the draft rows (Contraindication, StopRule, SafetySection) directly.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -41,9 +44,39 @@ class SafetyRefused(ServiceError):
 # --- Reading published content ---------------------------------------------
 
 
+# Several parts of one page ask for the current version (the reading gate,
+# the screening gate, the plan's gate, the page itself): within a request
+# (``mats.middleware.SafetyVersionPerRequest``) it is read once. Publishing
+# forgets it. Outside a request every call reads the database.
+_this_request: ContextVar[dict | None] = ContextVar("current_safety_version", default=None)
+_NOT_READ = object()
+
+
+@contextmanager
+def one_safety_read() -> Iterator[None]:
+    """Read the current safety version at most once inside this block."""
+    token = _this_request.set({})
+    try:
+        yield
+    finally:
+        _this_request.reset(token)
+
+
 def current_safety_version() -> SafetyVersion | None:
     """The newest published safety version, or None if none was ever published."""
-    return SafetyVersion.objects.order_by("-number").first()
+    memo = _this_request.get()
+    found = _NOT_READ if memo is None else memo.get("current", _NOT_READ)
+    if found is _NOT_READ:
+        found = SafetyVersion.objects.order_by("-number").first()
+        if memo is not None:
+            memo["current"] = found
+    return found
+
+
+def _forget_current_safety_version() -> None:
+    memo = _this_request.get()
+    if memo is not None:
+        memo.clear()
 
 
 def published_safety_snapshot() -> SafetySnapshot:
@@ -129,6 +162,7 @@ def publish_safety_version(*, change_note: str, published_by: User | None) -> Sa
         change_note=note,
         content=draft.to_json(),
     )
+    _forget_current_safety_version()
     if published_by is not None:
         LogEntry.objects.log_actions(
             user_id=published_by.pk,

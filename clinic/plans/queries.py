@@ -32,12 +32,18 @@ def latest_screening(patient: Patient) -> Screening | None:
     return patient.screenings.select_related("confirmation").prefetch_related("answers").first()
 
 
+# Passed as ``screening`` when the caller has not read the latest one yet.
+UNREAD = object()
+
+
 def gate_for(
-    patient: Patient, cleared_codes: Sequence[str] = ()
+    patient: Patient, cleared_codes: Sequence[str] = (), *, screening=UNREAD
 ) -> tuple[gate.GateOutcome, Screening | None]:
     """The gate's verdict on the patient's latest screening, now, counting
-    ``cleared_codes`` as cleared; and that screening."""
-    screening = latest_screening(patient)
+    ``cleared_codes`` as cleared; and that screening. A page that asks twice
+    passes the ``latest_screening`` it read, so it is read once."""
+    if screening is UNREAD:
+        screening = latest_screening(patient)
     answers = screening.answer_map() if screening else None
     withdrawn = screening.unconfirmed_withdrawals() if screening else ()
     outcome = gate.check(answers, published_contraindications(), cleared_codes, withdrawn)
@@ -50,12 +56,12 @@ def gate_for_plan(plan: Plan) -> tuple[gate.GateOutcome, Screening | None]:
     return gate_for(plan.patient, plan.cleared_codes())
 
 
-def needs_screening(patient: Patient) -> bool:
+def needs_screening(patient: Patient, *, screening=UNREAD) -> bool:
     """True when published safety questions wait for the patient's answer:
     never screened, or asked before a question was added."""
     if not published_contraindications():
         return False
-    outcome, _ = gate_for(patient)
+    outcome, _ = gate_for(patient, screening=screening)
     return bool(outcome.unasked)
 
 

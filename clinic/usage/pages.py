@@ -17,6 +17,7 @@ from accounts.models import Patient, User
 from clinic.notifications.models import ReminderSettings
 from clinic.plans import gate
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
+from clinic.plans.queries import UNREAD
 from clinic.plans.services import current_plan, gate_for
 from clinic.usage import plan_calendar
 from clinic.usage.forms import CheckOffForm, LogDetailsForm, SideEffectForm
@@ -225,11 +226,11 @@ def _home_state(
     return REST_DAY if upcoming else FINISHED
 
 
-def home(patient: Patient) -> Home:
+def home(patient: Patient, *, screening=UNREAD) -> Home:
     today = patient_today(patient)
     plan = current_plan(patient)
     cleared = list(plan.clearances.values_list("code", flat=True)) if plan else []
-    outcome, _ = gate_for(patient, cleared)
+    outcome, _ = gate_for(patient, cleared, screening=screening)
     session = session_for_day(patient, today)
     upcoming: tuple[PlannedSession, ...] = ()
     if plan is not None and plan.status == PlanStatus.ACTIVE:

@@ -325,7 +325,11 @@ def session_for_day(patient: Patient, day: date) -> PlannedSession | None:
 
 
 def log_of(session: PlannedSession) -> SessionLog | None:
-    return SessionLog.objects.filter(planned_session=session).first()
+    log = SessionLog.objects.filter(planned_session=session).first()
+    if log is not None:
+        # The session in hand, not a second read of it (and its patient).
+        log.planned_session = session
+    return log
 
 
 def logs_for_plan(plan: Plan) -> QuerySet[SessionLog]:

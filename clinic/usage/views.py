@@ -28,7 +28,7 @@ from accounts.clock import patient_today
 from accounts.errors import Refusals, ServiceError, sentence
 from accounts.models import Patient
 from clinic.plans.models import PlannedSession
-from clinic.plans.queries import needs_screening
+from clinic.plans.queries import latest_screening, needs_screening
 from clinic.usage import pages
 from clinic.usage.forms import CheckOffForm
 from clinic.usage.models import SideEffectReport
@@ -49,7 +49,12 @@ DAY = "usage/session_day.html"
 def _own_session(request: HttpRequest, patient: Patient, pk: int) -> PlannedSession:
     """One of the patient's own sessions; another patient's is 404 (and recorded as refused)."""
     sessions = PlannedSession.objects.select_related("plan").filter(patient=patient)
-    return scoped_or_404(request, sessions, pk, clinic_id=patient.clinic_id)
+    session = scoped_or_404(request, sessions, pk, clinic_id=patient.clinic_id)
+    # The patient is the one already read with the user (clinic and all):
+    # reading it again through the session would cost two more queries.
+    session.patient = patient
+    session.plan.patient = patient
+    return session
 
 
 def _add_refusals(form: Form, error: ServiceError | Refusals) -> None:
@@ -67,10 +72,13 @@ def patient_home(request):
     if needs_acknowledgement(patient):
         # Today's session waits until the patient has read the current safety guidance ...
         return redirect("safety-acknowledge")
-    if needs_screening(patient):
+    # Read once for both the screening check and the page.
+    screening = latest_screening(patient)
+    if needs_screening(patient, screening=screening):
         # ... and answered the current safety questions.
         return redirect("safety-questions")
-    return render(request, HOME, {"patient": patient, "home": pages.home(patient)})
+    home = pages.home(patient, screening=screening)
+    return render(request, HOME, {"patient": patient, "home": home})
 
 
 @require_GET

@@ -395,5 +395,7 @@ def test_the_review_runs_the_same_queries_for_10_or_200_patients_and_any_history
     few = _queries(alice_client, short)
     bulk_patients_with_plans(clinic_a, alice, 189, prefix="Many")
     assert _queries(alice_client, short) == few
-    # One of them reads the device that passed the session's second factor (django-otp).
-    assert _queries(alice_client, long) == few == 16
+    # One of them reads the device that passed the session's second factor (django-otp);
+    # the user, membership and clinic are one (accounts.identity), and the
+    # patient's clinic is the membership's.
+    assert _queries(alice_client, long) == few == 13

@@ -1,0 +1,150 @@
+"""Queries per page, at two sizes of clinic: they must not grow with data.
+
+Each page is asked for twice: with a small clinic (two patients, a week of
+logs) and a larger one (forty patients, three months of logs). Both counts
+must be the same and within the page's ceiling: the patient's home 5, the
+check-off 8, every other page 10 (issue 16). Where a page is not there yet
+its ceiling here is its real count today, with the target beside it.
+
+The first request of a session remembers things in it (the second factor's
+answer, the last-seen time), so every page is asked once to warm up and
+counted the second time, as a person moving around the site would see it.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.clock import patient_today
+from clinic.plans.models import PlannedSession
+from clinic.usage.models import SessionLog
+from mats.services import acknowledge_safety_version
+from tests.factories import bulk_patients_with_plans, make_plan, screen
+
+SIZES = {
+    # (other patients, days of history)
+    "small": (1, 7),
+    "large": (39, 91),
+}
+
+
+@pytest.fixture(params=sorted(SIZES))
+def world(request, pat, alice, carol, safety, routine):
+    others, days = SIZES[request.param]
+    screen(pat)
+    acknowledge_safety_version(pat, safety)
+    today = patient_today(pat)
+    start = today - timedelta(days=days)
+    plan = make_plan(pat, routine, start=start, days=days + 28, today=start)
+    past = PlannedSession.objects.filter(plan=plan, date__lt=today).order_by("date")
+    SessionLog.objects.bulk_create(
+        SessionLog(planned_session=s, pain_before=5, pain_after=4, relaxation=6, note="Fine.")
+        for i, s in enumerate(past)
+        if i % 3
+    )
+    bulk_patients_with_plans(
+        pat.clinic, alice, others, days_so_far=days, plan_days=days + 28, done_every=2
+    )
+    todays = PlannedSession.objects.filter(plan=plan, date=today).first()
+    return {"size": request.param, "plan": plan, "today_session": todays}
+
+
+def _count(client, method: str, url: str) -> tuple[int, int]:
+    if method == "get":
+        client.get(url)  # warm the session up
+    else:
+        client.get(reverse("home"))
+    extra = {"HTTP_HX_REQUEST": "true"} if method == "post" else {}
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, **extra)
+    return response.status_code, len(captured.captured_queries)
+
+
+# Queries each page makes now, the same at both sizes. The ceiling is 5 for
+# the patient's home, 8 for the check-off and 10 for every other page; a page
+# still above it is marked with its target (issue 16: not reached yet).
+EXPECTED = {
+    "patient home": 14,  # target 5
+    "session day": 5,
+    "check-off (htmx)": 15,  # target 8 (4 of them are savepoints)
+    "plan calendar": 12,  # target 10
+    "session timer": 6,
+    "side-effect report": 3,
+    "settings": 6,
+    "patient list": 7,
+    "patient list search": 7,
+    "patient list flagged": 7,
+    "patient page": 21,  # target 10
+    "review": 13,  # target 10
+    "summary": 13,  # target 10
+    "plan page": 11,  # target 10
+    "plan form": 14,  # target 10
+    "clinic people": 6,
+    "clinic audit": 7,
+}
+CEILINGS = {"patient home": 5, "check-off (htmx)": 8}
+NOT_THERE_YET = {
+    "patient home",
+    "check-off (htmx)",
+    "plan calendar",
+    "patient page",
+    "review",
+    "summary",
+    "plan page",
+    "plan form",
+}
+
+
+def _pages(world, pat) -> dict[str, tuple[str, str, str]]:
+    """Each page: who asks, how, and its address."""
+    plan = world["plan"]
+    today = world["today_session"].pk
+    return {
+        "patient home": ("pat", "get", reverse("patient-home")),
+        "session day": ("pat", "get", reverse("session-day", args=[today])),
+        "plan calendar": ("pat", "get", reverse("patient-plan")),
+        "session timer": ("pat", "get", reverse("session-timer")),
+        "side-effect report": ("pat", "get", reverse("side-effect-report")),
+        "settings": ("pat", "get", reverse("patient-settings")),
+        "patient list": ("alice", "get", reverse("patient-list")),
+        "patient list search": ("alice", "get", reverse("patient-list") + "?q=Pat"),
+        "patient list flagged": ("alice", "get", reverse("patient-list") + "?show=attention"),
+        "patient page": ("alice", "get", reverse("patient-detail", args=[pat.pk])),
+        "review": ("alice", "get", reverse("patient-review", args=[pat.pk])),
+        "summary": ("alice", "get", reverse("patient-summary", args=[pat.pk])),
+        "plan page": ("alice", "get", reverse("plan-detail", args=[pat.pk, plan.pk])),
+        "plan form": ("alice", "get", reverse("plan-assign", args=[pat.pk])),
+        "clinic people": ("carol", "get", reverse("clinic-people")),
+        "clinic audit": ("carol", "get", reverse("clinic-audit")),
+        # Last: it ticks today's session off, which changes the pages above.
+        "check-off (htmx)": ("pat", "post", reverse("session-check-off", args=[today])),
+    }
+
+
+@pytest.fixture
+def clients(pat_client, alice_client, carol_client):
+    return {"pat": pat_client, "alice": alice_client, "carol": carol_client}
+
+
+def test_every_page_costs_the_same_queries_at_both_sizes(world, pat, clients):
+    """One walk per size (building the large clinic takes a moment)."""
+    counted = {}
+    for page, (who, method, url) in _pages(world, pat).items():
+        status, count = _count(clients[who], method, url)
+        assert status == 200, page
+        counted[page] = count
+    # Exactly these numbers, in the small clinic and in the large one.
+    assert counted == EXPECTED
+
+
+def test_every_page_is_counted(world, pat):
+    assert sorted(_pages(world, pat)) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("page", sorted(EXPECTED))
+def test_a_page_is_within_its_ceiling_or_marked_as_not_there_yet(page):
+    within = EXPECTED[page] <= CEILINGS.get(page, 10)
+    assert within != (page in NOT_THERE_YET)
