@@ -54,6 +54,8 @@ import math
 import os
 import secrets
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import timedelta
@@ -175,19 +177,57 @@ class SignInGateMiddleware:
         if request.method != "POST" or request.path_info != reverse("login"):
             return self.get_response(request)
         identity = address_identity(request)
-        known = known_pause(identity)
-        if known is not None:
-            return refused_answer(request, known)
-        # The slot next: when the machine is busy the answer needs no read.
-        with password_check_slot() as free:
-            if not free:
-                return refused_answer(request, None)
-            refusal = throttle.refusal(PER_ADDRESS, identity)
-            if refusal is not None:
-                remember_pause(identity, refusal)
-                return refused_answer(request, refusal)
-            setattr(request, SLOT_HELD, True)
-            return self.get_response(request)
+        refusal = known_pause(identity)
+        if refusal is None:
+            # The slot next: when the machine is busy the answer needs no read.
+            with password_check_slot() as free:
+                if free:
+                    refusal = throttle.refusal(PER_ADDRESS, identity)
+                    if refusal is None:
+                        setattr(request, SLOT_HELD, True)
+                        return self.get_response(request)
+                    remember_pause(identity, refusal)
+        hold_refusal(request)
+        return refused_answer(request, refusal)
+
+
+# Answering a refusal at once invites the next try at once: a client that
+# sends again as soon as it hears back keeps the processors busy however
+# cheap each refusal is. So a refused sign-in waits
+# SIGN_IN_REFUSAL_HOLD_MS before its answer, in a thread that sleeps
+# (no processor time, no database connection in use). Only where the server
+# gives each process threads to spare (gunicorn's gthread workers,
+# ``wsgi.multithread``), and at most SIGN_IN_HOLDS_AT_ONCE per process, so
+# holds never take the threads everyone else's pages need: past that bound
+# a refusal is answered straight away, as before.
+_holds_lock = threading.Lock()
+_holds: threading.BoundedSemaphore | None = None
+
+
+def _hold_slots() -> threading.BoundedSemaphore:
+    global _holds
+    with _holds_lock:
+        if _holds is None:
+            _holds = threading.BoundedSemaphore(max(1, settings.SIGN_IN_HOLDS_AT_ONCE))
+        return _holds
+
+
+def hold_refusal(request: HttpRequest) -> bool:
+    """Sleep before a refused sign-in's answer when this process has a hold
+    to spare; True if it did."""
+    seconds = settings.SIGN_IN_REFUSAL_HOLD_MS / 1000
+    if seconds <= 0 or settings.SIGN_IN_HOLDS_AT_ONCE <= 0:
+        return False
+    if not request.META.get("wsgi.multithread"):
+        return False
+    slots = _hold_slots()
+    if not slots.acquire(blocking=False):
+        return False
+    try:
+        time.sleep(seconds)
+    finally:
+        slots.release()
+    return True
 
 
 # Pauses this process has read, by address identity. Nothing lifts a pause

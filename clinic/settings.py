@@ -161,6 +161,13 @@ AUTHENTICATION_BACKENDS = [
 SIGN_IN_CHECKS_AT_ONCE = env_int(
     "SIGN_IN_CHECKS_AT_ONCE", default=max(1, (os.cpu_count() or 1) // 2)
 )
+# A refused sign-in waits this many milliseconds before its answer, so that a client
+# sending again the moment it hears back sends far less often; at most
+# SIGN_IN_HOLDS_AT_ONCE wait at once in each web process (their threads
+# sleep; gunicorn runs WEB_THREADS threads a process, 8 by default, see
+# clinic/deploy/gunicorn.conf.py). Either at 0 turns it off.
+SIGN_IN_REFUSAL_HOLD_MS = env_int("SIGN_IN_REFUSAL_HOLD_MS", default=1000)
+SIGN_IN_HOLDS_AT_ONCE = env_int("SIGN_IN_HOLDS_AT_ONCE", default=5)
 PASSWORD_HASHERS = [
     # Django's Argon2 with one lane (accounts/hashers.py says why).
     "accounts.hashers.Argon2PasswordHasher",

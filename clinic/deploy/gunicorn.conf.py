@@ -14,6 +14,12 @@ from clinic.env import env_bool, env_int
 # plus one as the defaults.
 bind = [f"0.0.0.0:{env_int('PORT', default=8000)}"]
 workers = env_int("WEB_CONCURRENCY", default=(os.cpu_count() or 1) + 1)
+# Threads in each worker: a page waiting on the database, or a refused
+# sign-in held back a moment (SIGN_IN_REFUSAL_HOLD_MS in clinic/settings.py),
+# does not keep the next request waiting. Each thread has its own database
+# connection: workers x threads stays well under PostgreSQL's max_connections.
+worker_class = "gthread"
+threads = env_int("WEB_THREADS", default=8)
 
 # A request that has not finished in 30 s is killed and its worker replaced;
 # stopping waits as long for the requests in flight. Workers are replaced

@@ -197,3 +197,66 @@ def test_a_failed_password_is_still_its_own_row(db, clock):
     count_refused_sign_in(ADDRESS, "/sign-in/")
     assert _refused_rows().get().count == 2
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN_FAILED).count() == 1
+
+
+def _multithread_post(client: Client):
+    return _post(client, **{"wsgi.multithread": True})
+
+
+def test_a_refusal_is_held_back_where_the_server_has_threads(web, settings, monkeypatch):
+    from accounts import sign_in_limits
+
+    slept = []
+    monkeypatch.setattr(sign_in_limits.time, "sleep", slept.append)
+    settings.SIGN_IN_REFUSAL_HOLD_MS = 750
+    _pause()
+    assert _multithread_post(web).status_code == 429
+    assert slept == [0.75]
+    # A one-thread server (or the test client) is never held: holding would
+    # stop its only thread.
+    assert _post(web).status_code == 429
+    assert slept == [0.75]
+
+
+def test_holds_are_bounded_so_pages_keep_their_threads(web, settings, monkeypatch):
+    from accounts import sign_in_limits
+
+    settings.SIGN_IN_HOLDS_AT_ONCE = 2
+    monkeypatch.setattr(sign_in_limits, "_holds", None)
+    slept = []
+    monkeypatch.setattr(sign_in_limits.time, "sleep", slept.append)
+    slots = sign_in_limits._hold_slots()
+    # Two holds already sleeping in this process: the third is answered at once.
+    assert slots.acquire(blocking=False) and slots.acquire(blocking=False)
+    try:
+        _pause()
+        assert _multithread_post(web).status_code == 429
+        assert slept == []
+    finally:
+        slots.release()
+        slots.release()
+    assert _multithread_post(web).status_code == 429
+    assert slept == [1.0]
+
+
+def test_holding_can_be_turned_off(web, settings, monkeypatch):
+    from accounts import sign_in_limits
+
+    slept = []
+    monkeypatch.setattr(sign_in_limits.time, "sleep", slept.append)
+    settings.SIGN_IN_REFUSAL_HOLD_MS = 0
+    _pause()
+    assert _multithread_post(web).status_code == 429
+    assert slept == []
+
+
+def test_a_busy_refusal_is_held_too(web, monkeypatch):
+    from accounts import sign_in_limits
+
+    slept = []
+    monkeypatch.setattr(sign_in_limits.time, "sleep", slept.append)
+    with password_check_slot() as free:
+        assert free
+        answer = _multithread_post(web)
+    assert answer.status_code == 503
+    assert slept == [1.0]
