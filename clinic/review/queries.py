@@ -124,9 +124,7 @@ def annotate_flagged(
     session much longer than prescribed in the last 7 days, 3 or more
     sessions missed in a row, under half done in the last 7 days), for the
     patients of ``clinic`` with their own ``zones``."""
-    if "needs_attention" not in patients.query.annotations:
-        patients = annotate_attention(patients)
-    patients = patients.annotate(
+    patients = annotate_attention(patients).annotate(
         review_today=_day_of(clinic, zones, now, 0),
         review_week=_day_of(clinic, zones, now, 6),
         review_fortnight=_day_of(clinic, zones, now, 13),
