@@ -148,8 +148,11 @@ def patient_list_page(
         flagged_one=Case(When(flagged=True, then=Value(1)), default=Value(0))
     ).aggregate(everyone=Count("pk"), flagged=Sum("flagged_one"))
     if show == NEEDS_ATTENTION:
-        found = found.filter(flagged=True)
-    ordered = found.order_by("-flagged", "full_name", "pk").values_list("pk", flat=True)
+        # All flagged: name order alone, so the flags are worked out once a row.
+        ordered = found.filter(flagged=True).order_by("full_name", "pk")
+    else:
+        ordered = found.order_by("-flagged", "full_name", "pk")
+    ordered = ordered.values_list("pk", flat=True)
     listed = (counts["flagged"] or 0) if show == NEEDS_ATTENTION else counts["everyone"]
     paginator = _CountedPaginator(ordered, PATIENTS_PER_PAGE, count=listed)
     page = paginator.get_page(page_number)
