@@ -163,6 +163,8 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["full_name"]
+        # The patient list: one clinic's patients in name order.
+        indexes = [models.Index(fields=["clinic", "full_name"], name="patient_clinic_name")]
         constraints = [
             models.UniqueConstraint(
                 "clinic",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef
+from django.db.models import Case, Count, OuterRef, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from accounts.models import Clinic, DeletionRequest, Invitation, Membership, Patient
@@ -16,7 +16,12 @@ from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
 from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
 from clinic.reminders.queries import ReminderLine, reminder_line
 from clinic.review.attention import Attention, attention_for
-from clinic.review.queries import annotate_for_review, attach_reviews
+from clinic.review.queries import (
+    annotate_flagged,
+    annotate_for_review,
+    attach_reviews,
+    own_zones,
+)
 from clinic.visits.models import Appointment
 from mats.models import SafetyAcknowledgement, SafetyVersion
 from mats.services import current_safety_version, highest_version_read, last_acknowledgement
@@ -96,6 +101,18 @@ class PatientListPage:
         return bool(self.query or self.status or self.show)
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count, read with the flagged count in one query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
 def patient_list_page(
     membership: Membership,
     *,
@@ -106,28 +123,49 @@ def patient_list_page(
     now: datetime,
 ) -> PatientListPage:
     """The clinic's patients whose name contains ``query``, with that plan
-    ``status`` (or ``NO_CURRENT_PLAN``), everyone or the flagged only."""
-    patients = (
-        annotate_for_review(Patient.objects.filter(clinic_id=membership.clinic_id), now)
+    ``status`` (or ``NO_CURRENT_PLAN``), everyone or the flagged only.
+
+    The database searches, filters, counts, puts the flagged first (each
+    flag in SQL: ``annotate_flagged``) and cuts the page; only the page's
+    patients are read in full and reviewed in Python, so the cost of a page
+    hardly grows with the clinic."""
+    clinic = membership.clinic
+    found = Patient.objects.filter(clinic_id=membership.clinic_id)
+    if query:
+        found = found.filter(full_name__icontains=query)
+    if status:
+        current = Plan.objects.current().filter(patient=OuterRef("pk"))
+        found = found.alias(plan_status=Subquery(current.values("status")[:1]))
+        if status == NO_CURRENT_PLAN:
+            found = found.filter(plan_status__isnull=True)
+        else:
+            found = found.filter(plan_status=status)
+    zones = own_zones(clinic)
+    found = annotate_flagged(found, clinic, zones, now)
+    # One query for both counts. (Count("pk", filter=Q(flagged=True)) here would
+    # drop the annotation and count nothing: the flag goes through a column.)
+    counts = found.annotate(
+        flagged_one=Case(When(flagged=True, then=Value(1)), default=Value(0))
+    ).aggregate(everyone=Count("pk"), flagged=Sum("flagged_one"))
+    if show == NEEDS_ATTENTION:
+        # All flagged: name order alone, so the flags are worked out once a row.
+        ordered = found.filter(flagged=True).order_by("full_name", "pk")
+    else:
+        ordered = found.order_by("-flagged", "full_name", "pk")
+    ordered = ordered.values_list("pk", flat=True)
+    listed = (counts["flagged"] or 0) if show == NEEDS_ATTENTION else counts["everyone"]
+    paginator = _CountedPaginator(ordered, PATIENTS_PER_PAGE, count=listed)
+    page = paginator.get_page(page_number)
+    # The page's patients in full: one query, the page's slice of the order
+    # above as its subquery. Their flags in Python say the same as ``flagged``
+    # (tests/review/test_flags_in_sql.py), so the page keeps the same order.
+    patients = list(
+        annotate_for_review(Patient.objects.filter(pk__in=page.object_list), now)
         .select_related("primary_practitioner__user", "user", "clinic")
         .annotate(safety_version_read=highest_version_read(OuterRef("pk")))
-        .order_by("full_name")
     )
-    if query:
-        patients = patients.filter(full_name__icontains=query)
-    if status == NO_CURRENT_PLAN:
-        patients = patients.filter(plan_status__isnull=True)
-    elif status:
-        patients = patients.filter(plan_status=status)
-    # The flags come partly from the log (clinic.review), so they are worked
-    # out for every patient the search finds, in one more query, and the
-    # flagged patients come first.
-    found = list(patients)
-    attach_reviews(found, now)
-    found.sort(key=lambda patient: not patient.flags)
-    flagged = sum(1 for patient in found if patient.flags)
-    if show == NEEDS_ATTENTION:
-        found = found[:flagged]
+    attach_reviews(patients, now)
+    patients.sort(key=lambda patient: (not patient.flags, patient.full_name, patient.pk))
     current = current_safety_version()
     today = timezone.localdate(now)
     rows = [
@@ -138,12 +176,12 @@ def patient_list_page(
             ),
             safety_read=safety_read(patient.safety_version_read, current),
         )
-        for patient in found
+        for patient in patients
     ]
     return PatientListPage(
-        clinic=membership.clinic,
-        rows=Paginator(rows, PATIENTS_PER_PAGE).get_page(page_number),
-        flagged=flagged,
+        clinic=clinic,
+        rows=Page(rows, page.number, paginator),
+        flagged=counts["flagged"] or 0,
         query=query,
         status=status,
         show=show,

@@ -8,18 +8,39 @@ planned sessions (pausing removes them, resuming writes them again from
 that day), so they are never counted as planned.
 """
 
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
 from accounts.clock import patient_today
-from accounts.models import Patient
+from accounts.models import Clinic, Patient
 from clinic.plans.models import Plan, PlannedSession, PlanStage, PlanStatus
-from clinic.review.adherence import Logged, Planned
+from clinic.review.adherence import (
+    LONGER_MINUTES,
+    MISSED_IN_A_ROW,
+    PAIN_RISE,
+    Logged,
+    Planned,
+)
 from clinic.review.attention import annotate_attention
 from clinic.review.plan_review import (
     Flag,
@@ -56,6 +77,148 @@ def annotate_for_review(patients: QuerySet[Patient], now: datetime) -> QuerySet[
         plan_end=Subquery(current.values("end_date")[:1]),
         next_visit=Subquery(upcoming.values("starts_at")[:1]),
         last_session=Subquery(latest_log.values("planned_session__date")[:1]),
+    )
+
+
+# --- The flags in SQL, for the list's order, filter and count ----------------------
+#
+# ``attach_reviews`` works the flags out in Python for the patients shown;
+# ``annotate_flagged`` says the same yes or no in the query, so that the
+# database can put the flagged first, keep only them and count them however
+# many patients the clinic has. Each patient's today is their own: the
+# clinic's zone and each zone a patient set for themselves are turned into
+# dates here, and a CASE picks the patient's. tests/review/test_flags_in_sql.py
+# holds the two to the same answers.
+
+
+def _day_of(clinic: Clinic, own_zones: set[str], now: datetime, days_back: int) -> Case:
+    """The date ``days_back`` days before each patient's today."""
+
+    def day(zone: str) -> Value:
+        local = timezone.localdate(now, timezone=zoneinfo.ZoneInfo(zone))
+        return Value(local - timedelta(days=days_back), output_field=DateField())
+
+    return Case(
+        *[When(time_zone=zone, then=day(zone)) for zone in sorted(own_zones)],
+        default=day(clinic.time_zone),
+        output_field=DateField(),
+    )
+
+
+def own_zones(clinic: Clinic) -> set[str]:
+    """The zones the clinic's patients set for themselves, in one query."""
+    return set(
+        Patient.objects.filter(clinic=clinic)
+        .exclude(time_zone="")
+        .order_by()
+        .values_list("time_zone", flat=True)
+        .distinct()
+    )
+
+
+def annotate_flagged(
+    patients: QuerySet[Patient], clinic: Clinic, zones: set[str], now: datetime
+) -> QuerySet[Patient]:
+    """Add ``flagged``: whether ``attach_reviews`` would give the patient any
+    flag (the safety ones of ``annotate_attention``, then pain rising, a
+    session much longer than prescribed in the last 7 days, 3 or more
+    sessions missed in a row, under half done in the last 7 days), for the
+    patients of ``clinic`` with their own ``zones``."""
+    patients = annotate_attention(patients).annotate(
+        review_today=_day_of(clinic, zones, now, 0),
+        review_week=_day_of(clinic, zones, now, 6),
+        review_fortnight=_day_of(clinic, zones, now, 13),
+    )
+    running = PlannedSession.objects.filter(
+        patient=OuterRef("pk"), plan__status__in=RUNNING, date__lte=OuterRef("review_today")
+    )
+    logged = Q(log__isnull=False)
+
+    # The last 14 days in one grouped row: a long session in the last 7,
+    # a low week, and the mean pain before sessions up by 2 on the week before.
+    this_week = Q(date__gte=OuterRef("review_week"))
+    counted = this_week & (Q(date__lt=OuterRef("review_today")) | logged)
+    scored_now = this_week & Q(log__pain_before__isnull=False)
+    scored_before = Q(date__lt=OuterRef("review_week"), log__pain_before__isnull=False)
+    fortnight = (
+        running.filter(date__gte=OuterRef("review_fortnight"))
+        .values("patient")
+        .annotate(
+            longer=Count(
+                "pk",
+                filter=this_week
+                & GreaterThanOrEqual(F("log__minutes_done"), F("minutes") + LONGER_MINUTES)
+                # More than half as long again: 2 x logged > 3 x prescribed.
+                & GreaterThan(F("log__minutes_done") * 2, F("minutes") * 3),
+            ),
+            # Planned minus twice done over the last 7 days' counted sessions:
+            # above 0 is under half done (``clinic.review.adherence.LOW_WEEK``).
+            short=Sum(
+                Case(
+                    When(counted & logged, then=Value(-1)),
+                    When(counted, then=Value(1)),
+                    default=Value(0),
+                )
+            ),
+            pain_now=Coalesce(Sum("log__pain_before", filter=scored_now), 0),
+            scored_now=Count("pk", filter=scored_now),
+            pain_before=Coalesce(Sum("log__pain_before", filter=scored_before), 0),
+            scored_before=Count("pk", filter=scored_before),
+        )
+        .annotate(
+            warning=Case(
+                When(
+                    Q(longer__gt=0)
+                    | Q(short__gt=0)
+                    | Q(scored_now__gt=0)
+                    & Q(scored_before__gt=0)
+                    # Mean now - mean before >= 2, in whole numbers.
+                    & GreaterThanOrEqual(
+                        F("pain_now") * F("scored_before") - F("pain_before") * F("scored_now"),
+                        F("scored_now") * F("scored_before") * PAIN_RISE,
+                    ),
+                    then=Value(1),
+                ),
+                default=Value(0),
+            )
+        )
+        .values("warning")
+    )
+    # Missed in a row: the sessions before today since the last one logged.
+    last_logged = running.filter(logged).order_by("-date").values("date")[:1]
+    # Pain rising: pain after above pain before on 2 of the last 3 scored.
+    scored = running.filter(log__pain_before__isnull=False, log__pain_after__isnull=False)
+    third_scored = scored.order_by("-date").values("date")[2:3]
+    patients = patients.annotate(
+        review_last_logged=Coalesce(Subquery(last_logged), Value(date.min)),
+        review_third_scored=Coalesce(Subquery(third_scored), Value(date.min)),
+    )
+    missed = (
+        running.filter(date__lt=OuterRef("review_today"), date__gt=OuterRef("review_last_logged"))
+        .values("patient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    rises = (
+        scored.filter(
+            date__gte=OuterRef("review_third_scored"),
+            log__pain_after__gt=F("log__pain_before"),
+        )
+        .values("patient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return patients.annotate(
+        flagged=Case(
+            When(
+                Q(needs_attention=True)
+                | GreaterThan(Coalesce(Subquery(fortnight), 0), 0)
+                | GreaterThanOrEqual(Coalesce(Subquery(missed), 0), MISSED_IN_A_ROW)
+                | GreaterThanOrEqual(Coalesce(Subquery(rises), 0), 2),
+                then=Value(True),
+            ),
+            default=Value(False),
+        )
     )
 
 

@@ -232,10 +232,12 @@ def test_the_list_runs_the_same_queries_for_10_and_200_patients(
     assert Patient.objects.filter(clinic=clinic_a).count() == 200
     two_hundred, listed = _queries(alice_client, show=show)
     assert listed == 25  # the first page
-    # Six to read the page (the user, membership and clinic in one: accounts.identity),
-    # and one INSERT for its audit row (how many were listed). One of them reads
-    # the device that passed the session's second factor (django-otp).
-    assert ten == two_hundred == 7
+    # Eight to read the page (the session; the user, membership and clinic in one:
+    # accounts.identity; the device that passed the second factor (django-otp);
+    # the zones patients set for themselves; the safety content; both counts;
+    # the page's patients, cut by the database; their sessions), and one INSERT
+    # for its audit row (how many were listed).
+    assert ten == two_hundred == 9
 
 
 def test_bulk_patients_are_flagged_for_low_adherence(alice_client, clinic_a, alice, safety):
