@@ -12,6 +12,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -38,6 +39,17 @@ def wait_for_port(port: int, seconds: float) -> None:
                 return
         time.sleep(0.2)
     raise CommandError(f"nothing answered on port {port} after {seconds:.0f} s")
+
+
+def gunicorn_command(port: int, workers: int | None = None) -> list[str]:
+    """gunicorn serving the site as ``clinic/deploy/gunicorn.conf.py`` deploys
+    it, on 127.0.0.1:``port``, with ``workers`` workers (the config's without)."""
+    config = str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py")
+    command = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "-c", config]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    if workers:
+        command += ["--workers", str(workers)]
+    return command
 
 
 def site_env(database_url: str, smtp_port: int, **extra: str) -> dict[str, str]:

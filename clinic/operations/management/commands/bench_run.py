@@ -23,7 +23,6 @@ BENCHMARKS.md.
 import json
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Patient
 from clinic.operations import bench_report, page_bench, wrk
 from clinic.operations.bench_report import Result
-from clinic.operations.processes import ROOT, free_port, running, wait_for_port
+from clinic.operations.processes import ROOT, free_port, gunicorn_command, running, wait_for_port
 
 BENCH_SETTINGS = "clinic.operations.bench_settings"
 MANIFEST = ROOT / "var" / "bench" / "manifest.json"
@@ -190,11 +189,7 @@ class Command(BaseCommand):
 
     def _serve_and_drive(self, plan: dict, options) -> None:
         port = free_port()
-        config = str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py")
-        command = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "-c", config]
-        command += ["--bind", f"127.0.0.1:{port}"]
-        if options["workers"]:
-            command += ["--workers", str(options["workers"])]
+        command = gunicorn_command(port, options["workers"])
         if not options["recycle_workers"]:
             # gunicorn.conf.py replaces a worker after about 1,000 requests: on
             # a live site that is minutes apart, here it would be every few

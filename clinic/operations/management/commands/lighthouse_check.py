@@ -40,6 +40,7 @@ from django.core.management.base import BaseCommand, CommandError
 from clinic.operations.processes import (
     ROOT,
     free_port,
+    gunicorn_command,
     running,
     scratch_database,
     site_env,
@@ -139,9 +140,7 @@ class Command(BaseCommand):
         subprocess.run([*manage, "seed_content"], env=demo, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*manage, "seed_demo"], env=demo, check=True, stdout=subprocess.DEVNULL)
 
-        config = str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py")
-        gunicorn = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "-c", config]
-        with running([*gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2"], env):
+        with running(gunicorn_command(port, 2), env):
             wait_for_port(port, 30)
             cookie = self._sign_in(port)
             failures = []

@@ -26,7 +26,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from clinic.operations.management.commands.bench_data import DATABASE_PREFIX, MANIFEST
-from clinic.operations.processes import ROOT, free_port, running, site_env, wait_for_port
+from clinic.operations.processes import (
+    ROOT,
+    free_port,
+    gunicorn_command,
+    running,
+    site_env,
+    wait_for_port,
+)
 
 LOCUSTFILE = ROOT / "clinic" / "operations" / "locustfile.py"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -115,11 +122,7 @@ class Command(BaseCommand):
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
         port = free_port()
-        config = str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py")
-        command = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "-c", config]
-        command += ["--bind", f"127.0.0.1:{port}"]
-        if options["workers"]:
-            command += ["--workers", str(options["workers"])]
+        command = gunicorn_command(port, options["workers"])
         prefix = scratch / "load"
         locust = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless"]
         locust += ["--users", str(options["users"]), "--spawn-rate", str(options["spawn_rate"])]

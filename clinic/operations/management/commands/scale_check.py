@@ -29,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from clinic.operations.processes import (
     ROOT,
     free_port,
+    gunicorn_command,
     running,
     scratch_database,
     site_env,
@@ -151,10 +152,7 @@ class Command(BaseCommand):
         return emails
 
     def _gunicorn(self, env, port: int):
-        config = str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py")
-        bind = f"127.0.0.1:{port}"
-        command = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "-c", config]
-        return running([*command, "--bind", bind, "--workers", "2"], env)
+        return running(gunicorn_command(port, 2), env)
 
     def _worker(self, manage, env, number: int):
         options = ["--interval", "0.1", "--no-startup-delay"]

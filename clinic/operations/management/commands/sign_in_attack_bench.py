@@ -48,6 +48,7 @@ from clinic.operations import attack
 from clinic.operations.processes import (
     ROOT,
     free_port,
+    gunicorn_command,
     running,
     scratch_database,
     site_env,
@@ -137,11 +138,7 @@ class Command(BaseCommand):
         self.stdout.write(f"set-up: {time.monotonic() - started:.0f} s ({engine})")
 
         port = free_port()
-        config = str(ROOT / "clinic" / "deploy" / "gunicorn.conf.py")
-        command = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "-c", config]
-        command += ["--bind", f"127.0.0.1:{port}"]
-        if options["workers"]:
-            command += ["--workers", str(options["workers"])]
+        command = gunicorn_command(port, options["workers"])
         with running(command, env):
             wait_for_port(port, 60)
             cookie = self._sign_in(port)
