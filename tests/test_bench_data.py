@@ -12,11 +12,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import resolve
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.clock import patient_today
 from accounts.models import Membership, Patient, User
-from clinic.operations import big_data
+from clinic.operations import bench_data, big_data
 from clinic.operations.load_journeys import CHECK_OFF, DETAILS, URLS, People
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.queries import gate_for, needs_screening
@@ -240,3 +241,23 @@ def test_people_are_handed_out_once_each_with_their_own_address():
     assert people.next_practitioner()["email"] == "a@x"
     addresses = {people.next_address() for _ in range(600)}
     assert len(addresses) == 600
+
+
+def test_most_patients_have_reminders_on_so_the_scan_has_people_due(loaded):
+    patients = list(Patient.objects.select_related("clinic", "reminder_settings"))
+    chosen = [p for p in patients if hasattr(p, "reminder_settings")]
+    on = [p for p in chosen if p.reminder_settings.reminders_on]
+    assert len(on) >= len(patients) * 6 // 10
+    assert len(on) < len(chosen) < len(patients)  # some chose "not now", some not yet
+    # The bench's scan (bench_data.arm) makes due at one instant everyone with
+    # reminders on who has an active plan and a session on their today.
+    due = timezone.now().replace(second=0, microsecond=0)
+    armed = bench_data.arm(due.isoformat())
+    expected = []
+    for patient in on:
+        today = patient_today(patient, due)
+        if PlannedSession.objects.filter(
+            patient=patient, date=today, plan__status=PlanStatus.ACTIVE
+        ).exists():
+            expected.append(patient.email)
+    assert armed["due"] == sorted(expected)

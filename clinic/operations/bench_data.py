@@ -33,6 +33,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import Clinic, Membership, Patient, User
 from clinic.background.models import ScheduledJob
 from clinic.notifications.models import OutgoingEmail, Purpose, ReminderSettings
+from clinic.operations.bulk_write import copy_rows
 from clinic.plans.models import (
     Plan,
     PlannedSession,
@@ -81,20 +82,6 @@ def patient_email(number: int) -> str:
     return f"bench{number:05d}@patients.example"
 
 
-def _copy(model, columns: list[str], rows) -> int:
-    """Write ``rows`` (tuples in ``columns``' order) into ``model``'s table with COPY."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    count = 0
-    statement = f"COPY {table} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
-@transaction.atomic
 def load(patients: int, *, clinics: int = 10, practitioners: int = 5) -> dict:
     """Write the bench's clinics, practitioners and ``patients`` patients; return counts."""
     version = current_safety_version()
@@ -169,7 +156,7 @@ def load(patients: int, *, clinics: int = 10, practitioners: int = 5) -> dict:
         ),
         batch_size=BATCH,
     )
-    answers = _copy(
+    answers = copy_rows(
         ScreeningAnswer,
         ["screening", "code", "question", "answer", "withdraws_yes"],
         (
@@ -210,7 +197,7 @@ def load(patients: int, *, clinics: int = 10, practitioners: int = 5) -> dict:
     for start in set(starts):
         end = start + timedelta(days=PLAN_DAYS - 1)
         schedules[start] = [day for day in build_schedule(stages, start, end) if day.is_session]
-    sessions = _copy(
+    sessions = copy_rows(
         PlannedSession,
         SESSION_COLUMNS,
         (

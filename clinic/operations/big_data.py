@@ -10,7 +10,8 @@ for ``make bench-data`` and ``make load``).
   ``build_schedule``), earlier plans ended when the next began, the current
   one active (a few paused), session logs for most past sessions with pain
   and relaxation scores, side-effect reports for a few percent of them, and
-  the practitioner's feedback after most visits;
+  the practitioner's feedback after most visits; seven patients in ten
+  have the reminder email on (so the reminder scan has people due);
 - three "scaling" clinics of exactly 100, 1,000 and 5,000 patients with a
   shorter history (``scaling_days``), for the list, the review and Today at
   those sizes;
@@ -43,6 +44,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Clinic, Membership, Patient, User
+from clinic.notifications.models import ReminderSettings
+from clinic.operations.bulk_write import copy_rows
 from clinic.plans.models import (
     Plan,
     PlannedSession,
@@ -75,6 +78,10 @@ BATCH_PATIENTS = 400
 PAUSED_PERCENT = 4
 SIDE_EFFECT_PERCENT = 2.5
 FEEDBACK_PERCENT = 60
+# Of every ten patients: seven turned reminders on (at times from 07:00 to
+# 20:30), one answered Today's offer with "not now", two have not answered.
+REMINDERS_ON_OF_TEN = 7
+REMINDERS_OFF_OF_TEN = 1
 
 FIRST_NAMES = [
     "Ada", "Ben", "Cara", "Dev", "Eve", "Finn", "Grace", "Hugo", "Isla", "Jon", "Kira",
@@ -194,28 +201,7 @@ class Ids:
 
 def write(model: type[models.Model], rows: Sequence[tuple]) -> int:
     """Write ``rows`` (in ``COLUMNS[model]``'s order, JSON as text) into ``model``'s table."""
-    columns = COLUMNS[model]
-    fields = [model._meta.get_field(name) for name in columns]
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return len(rows)
-    json_at = [n for n, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    attnames = [f.attname for f in fields]
-    objects = []
-    for row in rows:
-        values = list(row)
-        for n in json_at:
-            values[n] = json.loads(values[n])
-        objects.append(model(**dict(zip(attnames, values, strict=True))))
-    model.objects.bulk_create(objects, batch_size=500)
-    return len(rows)
+    return copy_rows(model, COLUMNS[model], rows)
 
 
 @dataclass(frozen=True)
@@ -511,7 +497,7 @@ def clinic_plans(size: Size) -> list[ClinicPlan]:
 
 def _people(size: Size, password: str, now: datetime):
     """Clinics, their members (with authenticators), patients, their safety
-    reading and screenings; returns what ``history`` and the manifest need."""
+    reading and reminder choices; returns what ``history`` and the manifest need."""
     plans = clinic_plans(size)
     clinics = Clinic.objects.bulk_create(
         Clinic(name=p.name, slug=p.slug, time_zone=p.zone) for p in plans
@@ -574,6 +560,20 @@ def _people(size: Size, password: str, now: datetime):
         (
             SafetyAcknowledgement(patient=p, version=version, acknowledged_at=p.created_at)
             for p in patients
+        ),
+        batch_size=2000,
+    )
+    ReminderSettings.objects.bulk_create(
+        (
+            ReminderSettings(
+                patient=p,
+                reminders_on=n % 10 < REMINDERS_ON_OF_TEN,
+                remind_at=time(7 + (n // 10) % 14, 30 * ((n // 140) % 2)),
+                offer_answered_at=p.created_at,
+                changed_at=p.created_at,
+            )
+            for n, p in enumerate(patients)
+            if n % 10 < REMINDERS_ON_OF_TEN + REMINDERS_OFF_OF_TEN
         ),
         batch_size=2000,
     )
@@ -771,7 +771,7 @@ def manifest(plans, clinics, staff, memberships, patients, long_history) -> dict
 def row_counts() -> dict[str, int]:
     """Rows per table the data set fills, as the database has them now."""
     counted: Iterable[type[models.Model]] = (
-        Clinic, User, Membership, TOTPDevice, Patient, SafetyAcknowledgement, Screening,
-        ScreeningAnswer, *ORDER,
+        Clinic, User, Membership, TOTPDevice, Patient, SafetyAcknowledgement, ReminderSettings,
+        Screening, ScreeningAnswer, *ORDER,
     )  # fmt: skip
     return {model._meta.label: model.objects.count() for model in counted}
