@@ -131,7 +131,6 @@ class Command(BaseCommand):
             # Plain HTTP on loopback, which browsers treat as a secure context.
             SECURE_SSL_REDIRECT="0",
             STATIC_ROOT=str(scratch / "static"),
-            LOG_LEVEL="WARNING",
         )
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)

@@ -117,7 +117,6 @@ class Command(BaseCommand):
             BEHIND_PROXY="1",
             TRUSTED_PROXY_COUNT="1",
             STATIC_ROOT=str(scratch / "static"),
-            LOG_LEVEL="WARNING",
         )
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)

@@ -70,7 +70,7 @@ class Command(BaseCommand):
             self._run(scratch_url, emails, timeout)
 
     def _env(self, database_url: str, smtp_port: int) -> dict[str, str]:
-        return site_env(database_url, smtp_port, BEHIND_PROXY="1", LOG_LEVEL="WARNING")
+        return site_env(database_url, smtp_port, BEHIND_PROXY="1")
 
     def _run(self, database_url: str, emails: int, timeout: float) -> None:
         from aiosmtpd.controller import Controller

@@ -131,7 +131,6 @@ class Command(BaseCommand):
             BEHIND_PROXY="1",
             TRUSTED_PROXY_COUNT="1",
             STATIC_ROOT=str(scratch / "static"),
-            LOG_LEVEL="WARNING",
         )
         started = time.monotonic()
         self._prepare(env)
