@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
 
+from clinic.operations import backups
 from clinic.operations.backups import name_for
 from tests.factories import bulk_patients_with_plans, make_plan
 
@@ -333,3 +334,22 @@ def test_default_names_for_a_restore_are_plain():
     assert name_for(Path("matcompanion-20261202T103000Z.dump")) == "matcompanion_20261202t103000z"
     assert name_for(Path("2026 copy.dump")) == "restored_2026_copy"
     assert len(name_for(Path("x" * 100 + ".dump"))) == 63
+
+
+def test_a_sigterm_while_the_tool_starts_stops_the_tool_too(tmp_path, monkeypatch):
+    """The signal lands after pg_dump exists but before the backup holds its
+    process: the backup still stops it rather than leaving it running."""
+    started = []
+    real_popen = subprocess.Popen
+
+    def popen_then_sigterm(*args, **kwargs):
+        process = real_popen(*args, **kwargs)
+        started.append(process)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return process
+
+    monkeypatch.setattr(backups.subprocess, "Popen", popen_then_sigterm)
+    with pytest.raises(SystemExit) as stopped, backups.stopping_cleanly_on_sigterm():
+        backups._run_tool(["sleep", "30"], env=dict(os.environ))
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert started[0].returncode == -signal.SIGKILL  # stopped and waited for

@@ -45,6 +45,12 @@ class Restored:
     unapplied: list[str]  # migrations this code has that the backup lacks ("app.name")
 
 
+# While a tool is being started, a SIGTERM is noted here and raised once
+# the tool's process is known, so that it can be stopped too (raised any
+# earlier, the tool would run on with no one to stop it).
+_held_signals: list[int] | None = None
+
+
 @contextmanager
 def stopping_cleanly_on_sigterm() -> Iterator[None]:
     """Let SIGTERM (systemctl stop, a timeout) unwind like Ctrl-C while
@@ -52,6 +58,9 @@ def stopping_cleanly_on_sigterm() -> Iterator[None]:
     on the way out instead of being left behind."""
 
     def stop(signum, frame):
+        if _held_signals is not None:
+            _held_signals.append(signum)
+            return
         raise SystemExit(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
@@ -59,6 +68,36 @@ def stopping_cleanly_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _holding_sigterm() -> Iterator[None]:
+    global _held_signals
+    _held_signals = []
+    try:
+        yield
+    finally:
+        held, _held_signals = _held_signals, None
+        if held:
+            raise SystemExit(128 + held[0])
+
+
+def _run_tool(command: list[str], *, stdout=subprocess.PIPE, env: dict[str, str]):
+    """``subprocess.run`` for pg_dump and pg_restore (text output, no check),
+    which also stops the tool when a SIGTERM arrives while it is starting."""
+    process = None
+    try:
+        with _holding_sigterm():
+            process = subprocess.Popen(  # noqa: S603  (fixed arguments, no shell)
+                command, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env
+            )
+        out, err = process.communicate()
+    except BaseException:
+        if process is not None:
+            process.kill()
+            process.wait()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def take_backup(folder: Path, *, now: datetime | None = None, using: str = "default") -> Path:
@@ -90,13 +129,8 @@ def take_backup(folder: Path, *, now: datetime | None = None, using: str = "defa
         ) from None
     try:
         os.fchmod(fd, 0o600)
-        result = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
-            [pg_dump, "--format=custom", "--dbname", database, *args],
-            stdout=fd,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            check=False,
+        result = _run_tool(
+            [pg_dump, "--format=custom", "--dbname", database, *args], stdout=fd, env=env
         )
         if result.returncode:
             raise BackupError(
@@ -132,9 +166,7 @@ def restore_backup(file: Path, *, name: str = "", using: str = "default") -> Res
     pg_restore = _tool("pg_restore")
     args, env = _libpq(connection)
     # Read the archive's table of contents before creating anything.
-    listing = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
-        [pg_restore, "--list", str(file)], capture_output=True, text=True, env=env, check=False
-    )
+    listing = _run_tool([pg_restore, "--list", str(file)], env=env)
     if listing.returncode:
         raise BackupError(
             f"{file} is not a backup pg_restore can read (make backup writes them):\n"
@@ -156,12 +188,9 @@ def restore_backup(file: Path, *, name: str = "", using: str = "default") -> Res
             )
         cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
     try:
-        result = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
+        result = _run_tool(
             [pg_restore, "--no-owner", "--exit-on-error", "--dbname", name, *args, str(file)],
-            capture_output=True,
-            text=True,
             env=env,
-            check=False,
         )
         if result.returncode:
             raise BackupError(
