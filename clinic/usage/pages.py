@@ -10,8 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from uuid import uuid4
 
-from django.db.models import Case, Exists, F, Q, Value, When, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, F, Q, prefetch_related_objects
 
 from accounts.clock import patient_today
 from accounts.models import Patient, User
@@ -274,22 +273,17 @@ def _today_and_next(
     if plan is not None and plan.status == PlanStatus.ACTIVE:
         wanted |= Q(plan=plan, date__gt=today)
     answered = ReminderSettings.objects.filter(patient=patient, offer_answered_at__isnull=False)
-    # Numbered apart: today's rows, and the days after it in date order, so the
-    # database sends back only the first few of a long plan.
-    later = Case(When(date=today, then=Value(0)), default=Value(1))
+    # A patient has at most one session a day (a unique constraint), so today's
+    # and the next few are the first rows in date order.
     rows = list(
         PlannedSession.objects.filter(patient=patient)
         .filter(wanted)
         .select_related("plan", "log")
-        .annotate(
-            offer_answered=Exists(answered),
-            nth=Window(RowNumber(), partition_by=[later], order_by=[F("date"), F("pk")]),
-        )
-        .filter(Q(date=today) | Q(nth__lte=UPCOMING))
-        .order_by("date", "pk")
+        .annotate(offer_answered=Exists(answered))
+        .order_by("date")[: 1 + UPCOMING]
     )
-    session = next((row for row in rows if row.date == today), None)
-    upcoming = tuple(row for row in rows if row.date > today)
+    session = rows[0] if rows and rows[0].date == today else None
+    upcoming = tuple(row for row in rows if row.date > today)[:UPCOMING]
     # Only asked with a session today, when there is a row to carry the answer.
     offer_answered = session is not None and session.offer_answered
     return session, upcoming, offer_answered
