@@ -179,7 +179,19 @@ def publish_safety_version(*, change_note: str, published_by: User | None) -> Sa
 
 def needs_acknowledgement(patient: Patient) -> bool:
     """True when a safety version is published and this patient has not
-    acknowledged the current one. With nothing published, nothing is needed."""
+    acknowledged the current one. With nothing published, nothing is needed.
+
+    Usually the first thing a patient's page asks, so when the current version
+    is not read yet this request, it comes in the same query as the answer
+    (and is remembered for the rest of the request as usual)."""
+    memo = _this_request.get()
+    if memo is not None and "current" not in memo:
+        read = SafetyAcknowledgement.objects.filter(patient=patient, version=OuterRef("pk"))
+        current = (
+            SafetyVersion.objects.annotate(acknowledged=Exists(read)).order_by("-number").first()
+        )
+        memo["current"] = current
+        return current is not None and not current.acknowledged
     current = current_safety_version()
     if current is None:
         return False

@@ -6,9 +6,11 @@ gate's verdict on it.
 from collections.abc import Sequence
 from uuid import UUID
 
+from django.db.models import OuterRef, StringAgg, Subquery, Value
+
 from accounts.models import Patient
 from clinic.plans import gate
-from clinic.plans.models import Plan, Screening
+from clinic.plans.models import Clearance, Plan, Screening
 from clinic.plans.schedule import Stage, stage_of
 from mats.models import RoutineTemplate
 from mats.services import published_contraindications
@@ -17,6 +19,23 @@ from mats.services import published_contraindications
 def current_plan(patient: Patient) -> Plan | None:
     """The patient's plan that is waiting, active or paused, if any."""
     return patient.plans.current().first()
+
+
+def current_plan_and_clearances(patient: Patient) -> tuple[Plan | None, list[str]]:
+    """The current plan and the codes of the contraindications cleared for it
+    (in no particular order), in one query."""
+    codes = (
+        Clearance.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        # Codes are slugs, so a comma never occurs inside one.
+        .annotate(codes=StringAgg("code", Value(",")))
+        .values("codes")
+    )
+    plan = patient.plans.current().annotate(cleared_codes_joined=Subquery(codes)).first()
+    if plan is None:
+        return None, []
+    return plan, plan.cleared_codes_joined.split(",") if plan.cleared_codes_joined else []
 
 
 def plan_for_submission(patient: Patient, raw_key: str | None) -> Plan | None:

@@ -10,14 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from uuid import uuid4
 
-from django.db.models import F
+from django.db.models import Exists, F, Q, prefetch_related_objects
 
 from accounts.clock import patient_today
 from accounts.models import Patient, User
 from clinic.notifications.models import ReminderSettings
 from clinic.plans import gate
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
-from clinic.plans.queries import UNREAD
+from clinic.plans.queries import UNREAD, current_plan_and_clearances
 from clinic.plans.services import current_plan, gate_for
 from clinic.usage import plan_calendar
 from clinic.usage.forms import CheckOffForm, LogDetailsForm, SideEffectForm
@@ -26,6 +26,7 @@ from clinic.usage.rules import NOT_YET, OPEN, can_undo, earliest_loggable, log_w
 from clinic.usage.services import (
     Reported,
     log_of,
+    log_read_with,
     logs_for_plan,
     session_for_day,
     stop_rules_for_report,
@@ -109,20 +110,27 @@ def card(
     problem: str = "",
     reported: Reported | None = None,
     saved: bool = False,
+    log=UNREAD,
+    just_ticked: bool = False,
 ) -> Card:
-    """The session card: the session, and its log if it was ticked off."""
+    """The session card: the session, and its log if it was ticked off.
+    ``log`` when the caller has just read it (``None``: not ticked off);
+    ``just_ticked`` when that log was made in this request, so no side effect
+    can have been reported with it yet."""
     today = today or patient_today(patient)
-    log = log_of(session)
+    if log is UNREAD:
+        log = log_of(session)
     position = None
     reports: tuple[ReportLink, ...] = ()
     if log is not None:
         state = DONE
         if details is None:
             details = details_form(log=log)
-        reports = tuple(
-            ReportLink(report.pk, ", ".join(_signs(report)))
-            for report in log.side_effect_reports.all()
-        )
+        if not just_ticked:
+            reports = tuple(
+                ReportLink(report.pk, ", ".join(_signs(report)))
+                for report in log.side_effect_reports.all()
+            )
     else:
         window = log_window(session.date, today)
         state = {OPEN: TO_DO, NOT_YET: NOT_YET_DUE}.get(window, TOO_LATE)
@@ -228,13 +236,9 @@ def _home_state(
 
 def home(patient: Patient, *, screening=UNREAD) -> Home:
     today = patient_today(patient)
-    plan = current_plan(patient)
-    cleared = list(plan.clearances.values_list("code", flat=True)) if plan else []
+    plan, cleared = current_plan_and_clearances(patient)
     outcome, _ = gate_for(patient, cleared, screening=screening)
-    session = session_for_day(patient, today)
-    upcoming: tuple[PlannedSession, ...] = ()
-    if plan is not None and plan.status == PlanStatus.ACTIVE:
-        upcoming = tuple(plan.sessions.filter(date__gt=today)[:3])
+    session, upcoming, offer_answered = _today_and_next(patient, plan, today)
     state = _home_state(outcome.verdict, plan, session, today, upcoming)
     paused = plan is not None and plan.status == PlanStatus.PAUSED
     return Home(
@@ -244,12 +248,45 @@ def home(patient: Patient, *, screening=UNREAD) -> Home:
         state=state,
         plan_paused=paused,
         pause=_pause(patient, plan, outcome.verdict) if paused else None,
-        card=card(patient, session, today=today) if state == SESSION else None,
+        card=card(patient, session, today=today, log=log_read_with(session))
+        if state == SESSION
+        else None,
         upcoming=upcoming,
         feedback=patient.feedback.select_related("author").first(),
         note_for_patient=plan.note_for_patient if plan and state != BLOCKED else "",
-        offer_reminders=state == SESSION and not _offer_answered(patient),
+        offer_reminders=state == SESSION and not offer_answered,
     )
+
+
+# How many of the next sessions Today lists.
+UPCOMING = 3
+
+
+def _today_and_next(
+    patient: Patient, plan: Plan | None, today: date
+) -> tuple[PlannedSession | None, tuple[PlannedSession, ...], bool]:
+    """In one query: today's session as ``session_for_day`` finds it (with its
+    plan and log), the next few sessions of an active plan, and, when there is
+    a session today, whether the patient has answered the reminder offer (or
+    chosen in Settings)."""
+    wanted = Q(date=today) & (Q(plan__status=PlanStatus.ACTIVE) | Q(log__isnull=False))
+    if plan is not None and plan.status == PlanStatus.ACTIVE:
+        wanted |= Q(plan=plan, date__gt=today)
+    answered = ReminderSettings.objects.filter(patient=patient, offer_answered_at__isnull=False)
+    # A patient has at most one session a day (a unique constraint), so today's
+    # and the next few are the first rows in date order.
+    rows = list(
+        PlannedSession.objects.filter(patient=patient)
+        .filter(wanted)
+        .select_related("plan", "log")
+        .annotate(offer_answered=Exists(answered))
+        .order_by("date")[: 1 + UPCOMING]
+    )
+    session = rows[0] if rows and rows[0].date == today else None
+    upcoming = tuple(row for row in rows if row.date > today)[:UPCOMING]
+    # Only asked with a session today, when there is a row to carry the answer.
+    offer_answered = session is not None and session.offer_answered
+    return session, upcoming, offer_answered
 
 
 def _pause(patient: Patient, plan: Plan, verdict: gate.Verdict) -> Pause:
@@ -274,12 +311,6 @@ def _pause(patient: Patient, plan: Plan, verdict: gate.Verdict) -> Pause:
     return Pause(REPORT, plan.paused_on, report, rules)
 
 
-def _offer_answered(patient: Patient) -> bool:
-    return ReminderSettings.objects.filter(
-        patient=patient, offer_answered_at__isnull=False
-    ).exists()
-
-
 # --- The guided timer ------------------------------------------------------------
 
 
@@ -295,7 +326,7 @@ def timer(patient: Patient) -> Timer:
     if session is None:
         return Timer(None, None, None)
     form = CheckOffForm(initial={"minutes_done": session.minutes})
-    return Timer(session, log_of(session), form)
+    return Timer(session, log_read_with(session), form)
 
 
 # --- The plan as a calendar ------------------------------------------------------
@@ -342,6 +373,8 @@ def plan_page(patient: Patient) -> PlanPage:
 
 
 def _with_calendar(page: PlanPage, patient: Patient, plan: Plan, today: date) -> PlanPage:
+    # Read once for the progress here and the calendar's rows (plan_calendar.for_plan).
+    prefetch_related_objects([plan], "stages")
     stages = plan.schedule_stages()
     sessions = list(plan.sessions.all())
     logs = list(logs_for_plan(plan))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -65,28 +65,28 @@ def _check_off(
     session: PlannedSession, *, minutes_done: int | None, today: date, now: datetime
 ) -> tuple[SessionLog, bool]:
     """``check_off`` without its audit row; call it inside a transaction."""
-    _lock(session.patient)
+    patient = session.patient
+    _lock(patient)
     try:
-        session = PlannedSession.objects.select_related("plan").get(pk=session.pk)
+        # Read again under the lock: a pause may have removed it, another tab ticked it off.
+        session = PlannedSession.objects.select_related("plan", "log").get(pk=session.pk)
     except PlannedSession.DoesNotExist:
         raise UsageRefused("usage.session_gone") from None
-    existing = SessionLog.objects.filter(planned_session=session).first()
+    # The patient in hand (clinic and all), not a second read through the session.
+    session.patient = session.plan.patient = patient
+    existing = log_read_with(session)
     if existing is not None:
         return existing, False
     problem = loggable_problem(session, today) or minutes_problem(minutes_done)
     if problem:
         raise problem
-    try:
-        with transaction.atomic():
-            log = SessionLog.objects.create(
-                planned_session=session, logged_at=now, minutes_done=minutes_done
-            )
-    except IntegrityError:
-        # Another request wrote it between our look and our write.
-        log = SessionLog.objects.filter(planned_session=session).first()
-        if log is None:
-            raise
-        return log, False
+    # No savepoint to recover from a duplicate: every check-off holds the
+    # patient's lock and found no log under it, so none can be written first.
+    # The unique constraint stays the guarantee; a log written some other way
+    # fails the whole transaction rather than being taken for this one.
+    log = SessionLog.objects.create(
+        planned_session=session, logged_at=now, minutes_done=minutes_done
+    )
     return log, True
 
 
@@ -104,10 +104,21 @@ def check_off(
     patient = session.patient
     now = now or timezone.now()
     today = today or patient_today(patient, now)
-    with transaction.atomic():
-        log, created = _check_off(session, minutes_done=minutes_done, today=today, now=now)
-        if created:
-            audit.write(actor, "create", log, clinic_id=patient.clinic_id)
+    refused = None
+    # No savepoint of its own inside a caller's transaction: a refusal leaves
+    # the block normally (nothing was written, only the lock taken) and is
+    # raised after it, and a database error inside aborts the caller's
+    # transaction whatever this block does.
+    with transaction.atomic(savepoint=False):
+        try:
+            log, created = _check_off(session, minutes_done=minutes_done, today=today, now=now)
+        except UsageRefused as error:
+            refused = error
+        else:
+            if created:
+                audit.write(actor, "create", log, clinic_id=patient.clinic_id)
+    if refused is not None:
+        raise refused
     return log, created
 
 
@@ -315,17 +326,28 @@ def set_time_zone(patient: Patient, zone: str, *, actor: Actor = SYSTEM) -> Pati
 
 def session_for_day(patient: Patient, day: date) -> PlannedSession | None:
     """The patient's session on ``day``: their active plan's, or one they
-    already ticked off (which stays when the plan is paused that day)."""
+    already ticked off (which stays when the plan is paused that day). Its
+    plan and its log (``log_read_with``) come in the same query."""
     return (
         PlannedSession.objects.filter(patient=patient, date=day)
         .filter(Q(plan__status=PlanStatus.ACTIVE) | Q(log__isnull=False))
-        .select_related("plan")
+        .select_related("plan", "log")
         .first()
     )
 
 
 def log_of(session: PlannedSession) -> SessionLog | None:
     log = SessionLog.objects.filter(planned_session=session).first()
+    return _as_log_of(log, session)
+
+
+def log_read_with(session: PlannedSession) -> SessionLog | None:
+    """The log read in the same query as ``session`` (``session_for_day`` joins
+    it in). Only for a session just read so: ``log_of`` reads it afresh."""
+    return _as_log_of(PlannedSession.log.related.get_cached_value(session), session)
+
+
+def _as_log_of(log: SessionLog | None, session: PlannedSession) -> SessionLog | None:
     if log is not None:
         # The session in hand, not a second read of it (and its patient).
         log.planned_session = session

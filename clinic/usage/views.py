@@ -118,13 +118,13 @@ def session_check_off(request, pk: int):
     if not form.is_valid():
         return _card_response(request, patient, session, check_off=form)
     try:
-        _, created = check_off(
+        log, created = check_off(
             session, minutes_done=form.cleaned_data["minutes_done"], actor=Actor.of(request)
         )
     except ServiceError as error:
         return _refused(request, patient, session, error)
     if request.htmx:
-        return _card_response(request, patient, session)
+        return _card_response(request, patient, session, log=log, just_ticked=created)
     messages.success(request, "Done. Well done for today." if created else "Already ticked off.")
     return _back(patient, session)
 

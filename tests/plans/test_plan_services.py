@@ -494,3 +494,16 @@ def test_clearances_given_when_assigning_are_audited(pat, safety, routine, alice
         actor=Actor(user=alice.user, path="/new/"),
     )
     assert trail(plan.clearances.get()) == [("create", alice.user.pk, "/new/", pat.clinic_id)]
+
+
+def test_the_current_plan_comes_with_its_cleared_codes(pat, safety, routine):
+    from clinic.plans.queries import current_plan_and_clearances
+
+    assert current_plan_and_clearances(pat) == (None, [])
+    screen(pat, yes=["pregnancy"])
+    plan = make_plan(
+        pat, routine, start=MONDAY, today=MONDAY, clearances={"pregnancy": "Feet only."}
+    )
+    assert current_plan_and_clearances(pat) == (plan, ["pregnancy"])
+    Clearance.objects.all().delete()
+    assert current_plan_and_clearances(pat) == (plan, [])

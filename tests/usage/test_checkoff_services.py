@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from accounts.audit import Actor
@@ -313,3 +313,14 @@ def test_a_new_plan_from_today_leaves_todays_ticked_off_session_alone(plan, rout
     assert log.planned_session.plan_id == plan.pk
     assert not new.sessions.filter(date=wednesday).exists()
     assert new.sessions.filter(date__gt=wednesday).exists()
+
+
+def test_a_refusal_inside_a_callers_transaction_leaves_it_usable(plan):
+    """check_off's block keeps no savepoint of its own, so a refusal must leave
+    it normally: the caller's transaction carries on."""
+    with transaction.atomic():
+        with pytest.raises(UsageRefused):
+            check_off(session_on(plan, MONDAY + timedelta(days=2)), today=MONDAY)
+        assert not SessionLog.objects.exists()
+        _, created = check_off(session_on(plan, MONDAY), today=MONDAY)
+    assert created

@@ -129,3 +129,18 @@ def test_the_card_of_a_day_ticked_off_says_when(pat_client, plan):
     html = text_of(pat_client.get(reverse("session-day", args=[session.pk])).text)
     assert "Done for today" in html
     assert "How did it go? (optional)" in html
+
+
+def test_today_lists_the_next_three_sessions_of_a_long_plan(ready_pat, routine):
+    from clinic.usage import pages
+
+    screen(ready_pat)
+    today = patient_today(ready_pat)
+    start = today - timedelta(days=7)
+    plan = make_plan(ready_pat, routine, start=start, days=90, today=start)
+    home = pages.home(ready_pat)
+    later = list(plan.sessions.filter(date__gt=today).order_by("date")[:3])
+    assert len(later) == 3
+    assert list(home.upcoming) == later
+    todays = plan.sessions.filter(date=today).first()
+    assert (home.card.session if home.card else None) == todays
