@@ -7,6 +7,7 @@ Reads only; the views render what these return.
 from datetime import date, timedelta
 from uuid import uuid4
 
+from django.db.models import prefetch_related_objects
 from django.forms import BaseForm
 from django.utils import timezone
 
@@ -189,6 +190,8 @@ def plan_page(
     """Everything a plan's page shows: the plan, its stages, clearances and
     days, what stands in its way, and the forms that change it (a posted
     form with its errors in place of the blank one)."""
+    # The stages table and the schedule both read them: once.
+    prefetch_related_objects([plan], "stages")
     outcome = None
     if plan.status in (PlanStatus.WAITING, PlanStatus.PAUSED):
         # A paused plan shows why it cannot resume yet, if the answers say so.
