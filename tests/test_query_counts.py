@@ -84,8 +84,8 @@ EXPECTED = {
     "review": 10,
     "summary": 10,
     "plan page": 10,
-    "plan form": 14,  # target 10
-    "plan form preview (htmx)": 18,  # target 10
+    "plan form": 11,  # target 10
+    "plan form preview (htmx)": 15,  # target 10
     "clinic people": 6,
     "clinic audit": 7,
 }

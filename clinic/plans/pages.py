@@ -4,10 +4,10 @@
 Reads only; the views render what these return.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import uuid4
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, Subquery, prefetch_related_objects
 from django.forms import BaseForm
 from django.utils import timezone
 
@@ -25,8 +25,15 @@ from clinic.plans.forms import (
     StageFormSet,
 )
 from clinic.plans.models import MAX_PLAN_DAYS, Plan, PlanStatus
-from clinic.plans.queries import current_plan, gate_for, gate_for_plan, template_stages
+from clinic.plans.queries import (
+    UNREAD,
+    current_plan,
+    gate_for,
+    gate_for_plan,
+    template_stages,
+)
 from clinic.plans.rules import plan_actions
+from clinic.visits.models import Appointment
 from mats.services import current_safety_version
 
 # Without a booked visit, a plan runs four weeks by default.
@@ -37,8 +44,7 @@ def default_dates(patient: Patient, today: date) -> tuple[date, date]:
     """From the day after the latest visit (not before today) to the day
     before the next booked one."""
     now = timezone.now()
-    latest = patient.appointments.past(now).first()
-    booked = patient.appointments.upcoming(now).first()
+    latest, booked = _visits_around(patient, now)
     start = today
     if latest is not None:
         start = max(today, timezone.localdate(latest.starts_at) + timedelta(days=1))
@@ -46,6 +52,24 @@ def default_dates(patient: Patient, today: date) -> tuple[date, date]:
     if booked is not None and timezone.localdate(booked.starts_at) > start:
         end = timezone.localdate(booked.starts_at) - timedelta(days=1)
     return start, min(end, start + timedelta(days=MAX_PLAN_DAYS - 1))
+
+
+def _visits_around(
+    patient: Patient, now: datetime
+) -> tuple[Appointment | None, Appointment | None]:
+    """The latest visit held and the next one booked, in one query."""
+    visits = patient.appointments
+    around = visits.filter(
+        Q(pk=Subquery(visits.past(now).values("pk")[:1]))
+        | Q(pk=Subquery(visits.upcoming(now).values("pk")[:1]))
+    )
+    latest = booked = None
+    for visit in around:
+        if visit.starts_at <= now:
+            latest = visit
+        else:
+            booked = visit
+    return latest, booked
 
 
 # --- Assigning ---------------------------------------------------------------
@@ -82,9 +106,13 @@ def posted_assignment_page(
     outcome: gate.GateOutcome,
     clearance: ClearanceForm,
     swap_url: str,
+    screening=UNREAD,
+    current: Plan | None,
 ) -> dict:
     """The assignment page as posted (validated): its errors, and the
-    schedule it would save or what stops that being shown."""
+    schedule it would save or what stops that being shown. ``screening`` is
+    the one ``outcome`` was worked out from, ``current`` the current plan,
+    as the view read them."""
     choice = RoutineChoiceForm(
         initial={"routine": form.cleaned_data.get("routine")}, swap_url=swap_url
     )
@@ -98,6 +126,8 @@ def posted_assignment_page(
         problems=problems,
         outcome=outcome,
         clearance=clearance,
+        screening=screening,
+        current=current,
     )
 
 
@@ -128,9 +158,12 @@ def _assignment_page(
     problems: list[str] | None = None,
     outcome: gate.GateOutcome | None = None,
     clearance: ClearanceForm | None = None,
+    screening=UNREAD,
+    current=UNREAD,
 ) -> dict:
-    outcome_now, screening = gate_for(patient)
-    outcome = outcome or outcome_now
+    if outcome is None or screening is UNREAD:
+        outcome_now, screening = gate_for(patient, screening=screening)
+        outcome = outcome or outcome_now
     if clearance is None:
         clearance = ClearanceForm(entries=outcome.to_clear)
     return {
@@ -148,7 +181,7 @@ def _assignment_page(
         "screening": screening,
         "clearance": clearance,
         "safety_version": current_safety_version(),
-        "current": current_plan(patient),
+        "current": current_plan(patient) if current is UNREAD else current,
     }
 
 

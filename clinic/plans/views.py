@@ -28,7 +28,13 @@ from clinic.plans import forms
 from clinic.plans.errors import GateRefused, PlanRefused
 from clinic.plans.models import Plan
 from clinic.plans.pages import new_assignment_page, plan_page, posted_assignment_page
-from clinic.plans.queries import current_plan, gate_for, gate_for_plan, plan_for_submission
+from clinic.plans.queries import (
+    UNREAD,
+    current_plan,
+    gate_for,
+    gate_for_plan,
+    plan_for_submission,
+)
 from clinic.plans.services import (
     assign_plan,
     clear_waiting_plan,
@@ -76,11 +82,12 @@ def _assign_post(request, patient: Patient, today: date):
             # The same form posted twice (a double click, a resend): one plan.
             messages.info(request, "This plan was already saved.")
             return redirect("plan-detail", patient.pk, earlier.pk)
-    form = forms.PlanForm(data, patient=patient, today=today, replacing=current_plan(patient))
+    current = current_plan(patient)
+    form = forms.PlanForm(data, patient=patient, today=today, replacing=current)
     form_ok = form.is_valid()
     stages = forms.StageFormSet(data, template_stages=form.routine_stages())
     stages_ok = stages.is_valid()
-    outcome, _ = gate_for(patient)
+    outcome, screening = gate_for(patient)
     clearance = forms.ClearanceForm(data, entries=outcome.to_clear)
     ready = saving and not outcome.blocked and form_ok and stages_ok and stages.template_stages
     if ready and clearance.is_valid():
@@ -103,7 +110,7 @@ def _assign_post(request, patient: Patient, today: date):
                 forms.add_refusal(form, error)
         except GateRefused as refused:
             # The answers changed since the page was shown: ask again.
-            outcome = refused.outcome
+            outcome, screening = refused.outcome, UNREAD
             clearance = forms.ClearanceForm(data, entries=outcome.to_clear)
             clearance.is_valid()
         except PlanRefused as error:
@@ -112,7 +119,14 @@ def _assign_post(request, patient: Patient, today: date):
             messages.success(request, _saved_message(patient, plan))
             return redirect("plan-detail", patient.pk, plan.pk)
     context = posted_assignment_page(
-        patient, form, stages, outcome=outcome, clearance=clearance, swap_url=request.path
+        patient,
+        form,
+        stages,
+        outcome=outcome,
+        clearance=clearance,
+        swap_url=request.path,
+        screening=screening,
+        current=current,
     )
     # Shown again (a preview, or a save that was refused): a read like the GET.
     audit.record(request, "view", patient, clinic_id=patient.clinic_id)
