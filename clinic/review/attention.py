@@ -92,21 +92,36 @@ class Attention:
         return bool(self.blocking or self.withdrawn or self.unseen_reports or self.to_clear)
 
 
-def attention_for(patient: Patient) -> Attention:
-    latest = patient.screenings.select_related("confirmation").first()
+# Passed as ``latest`` when the caller has not read the latest screening.
+NOT_READ = object()
+
+
+def attention_for(patient: Patient, latest=NOT_READ) -> Attention:
+    """What needs attention on the patient's page. A page that has read the
+    latest screening (its confirmation and answers with it) passes it in
+    ``latest``, and its answers are sorted here instead of read again."""
+    if latest is NOT_READ:
+        latest = (
+            patient.screenings.select_related("confirmation").prefetch_related("answers").first()
+        )
     blocking = to_clear = withdrawn = ()
     if latest is not None:
         absolute, relative = _codes_by_severity()
-        yes = latest.answers.filter(answer=True).order_by("pk")
-        blocking = tuple(yes.filter(code__in=absolute))
+        answers = sorted(latest.answers.all(), key=lambda answer: answer.pk)
+        yes = [answer for answer in answers if answer.answer]
+        blocking = tuple(answer for answer in yes if answer.code in absolute)
         if not latest.is_confirmed:
             withdrawn = tuple(
-                latest.answers.filter(withdraws_yes=True, code__in=[*absolute, *relative])
+                answer
+                for answer in answers
+                if answer.withdraws_yes and answer.code in {*absolute, *relative}
             )
         plan = patient.plans.current().first()
         if plan is not None:
-            cleared = plan.clearances.values("code")
-            to_clear = tuple(yes.filter(code__in=relative).exclude(code__in=cleared))
+            cleared = set(plan.clearances.values_list("code", flat=True))
+            to_clear = tuple(
+                answer for answer in yes if answer.code in relative and answer.code not in cleared
+            )
     return Attention(
         blocking=blocking,
         unseen_reports=tuple(patient.side_effect_reports.unseen().select_related("plan")),
