@@ -80,7 +80,7 @@ EXPECTED = {
     # No one is flagged in this world: an empty page skips its two reads
     # (tests/review/test_patient_list_review.py counts a full flagged page: 9).
     "patient list flagged": 7,
-    "patient page": 13,  # target 10
+    "patient page": 11,  # target 10
     "review": 10,
     "summary": 10,
     "plan page": 10,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from accounts.models import Clinic, DeletionRequest, Invitation, Membership, Patient
@@ -16,7 +16,7 @@ from clinic.notifications.models import ReminderSettings
 from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
 from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
 from clinic.reminders.queries import ReminderLine, reminder_line
-from clinic.review.attention import Attention, attention_for
+from clinic.review.attention import Attention, answers_with_clearance, attention_for
 from clinic.review.queries import (
     annotate_flagged,
     annotate_for_review,
@@ -257,16 +257,14 @@ def patient_page_rows() -> QuerySet[Patient]:
         page_read_number=first(read, "version__number"),
         page_reminders_on=first(chosen, "reminders_on"),
         page_remind_at=first(chosen, "remind_at"),
+        page_has_plan=Exists(Plan.objects.current().filter(patient=OuterRef("pk"))),
     )
 
 
 def _one_of_each(
-    patient: Patient,
+    patient: Patient, row: Patient
 ) -> tuple[Invitation | None, DeletionRequest | None, SafetyAcknowledgement | None, tuple | None]:
-    """The rows ``patient_page_rows`` read, as the page shows them."""
-    row = patient
-    if not hasattr(row, "page_read_number"):
-        row = patient_page_rows().get(pk=patient.pk)
+    """The rows ``patient_page_rows`` read (``row``), as the page shows them."""
     invitation = deletion = read = chosen = None
     if row.page_invitation is not None:
         invitation = Invitation(
@@ -295,12 +293,21 @@ def _one_of_each(
     return invitation, deletion, read, chosen
 
 
+def _page_row(patient: Patient) -> Patient:
+    if hasattr(patient, "page_has_plan"):
+        return patient
+    return patient_page_rows().get(pk=patient.pk)
+
+
 def patient_page(patient: Patient, now: datetime) -> PatientPage:
     """The page of ``patient``, best read from ``patient_page_rows``."""
+    row = _page_row(patient)
     screenings = _latest_screenings(patient)
-    attention = attention_for(patient, screenings[0] if screenings else None)
+    attention = attention_for(
+        patient, screenings[0] if screenings else None, has_current_plan=row.page_has_plan
+    )
     current = current_safety_version()
-    invitation, deletion, read, chosen = _one_of_each(patient)
+    invitation, deletion, read, chosen = _one_of_each(patient, row)
     upcoming, past = _visits(patient, now)
     return PatientPage(
         patient=patient,
@@ -336,7 +343,7 @@ def _latest_screenings(patient: Patient) -> list[Screening]:
     return list(
         patient.screenings.select_related(
             "recorded_by", "confirmation__confirmed_by"
-        ).prefetch_related("answers")[:SCREENINGS_SHOWN]
+        ).prefetch_related(answers_with_clearance())[:SCREENINGS_SHOWN]
     )
 
 

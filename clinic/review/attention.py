@@ -13,7 +13,7 @@ The patient list annotates every row in the same query that reads it
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Patient
 from clinic.plans.models import CURRENT_STATUSES, Clearance, Plan, Screening, ScreeningAnswer
@@ -96,13 +96,33 @@ class Attention:
 NOT_READ = object()
 
 
-def attention_for(patient: Patient, latest=NOT_READ) -> Attention:
+def answers_with_clearance() -> Prefetch:
+    """A screening's answers, each with ``cleared_now``: whether the
+    patient's current plan has a clearance for it (as ``annotate_attention``
+    counts one)."""
+    cleared = Clearance.objects.filter(
+        plan__patient=OuterRef("screening__patient"),
+        plan__status__in=CURRENT_STATUSES,
+        code=OuterRef("code"),
+    )
+    return Prefetch(
+        "answers", queryset=ScreeningAnswer.objects.annotate(cleared_now=Exists(cleared))
+    )
+
+
+def attention_for(
+    patient: Patient, latest=NOT_READ, *, has_current_plan: bool | None = None
+) -> Attention:
     """What needs attention on the patient's page. A page that has read the
-    latest screening (its confirmation and answers with it) passes it in
-    ``latest``, and its answers are sorted here instead of read again."""
+    latest screening (its confirmation, and its answers with
+    ``answers_with_clearance``) passes it in ``latest``, and whether the
+    patient has a current plan in ``has_current_plan``; they are not read
+    again here."""
     if latest is NOT_READ:
         latest = (
-            patient.screenings.select_related("confirmation").prefetch_related("answers").first()
+            patient.screenings.select_related("confirmation")
+            .prefetch_related(answers_with_clearance())
+            .first()
         )
     blocking = to_clear = withdrawn = ()
     if latest is not None:
@@ -116,11 +136,11 @@ def attention_for(patient: Patient, latest=NOT_READ) -> Attention:
                 for answer in answers
                 if answer.withdraws_yes and answer.code in {*absolute, *relative}
             )
-        plan = patient.plans.current().first()
-        if plan is not None:
-            cleared = set(plan.clearances.values_list("code", flat=True))
+        if has_current_plan is None:
+            has_current_plan = patient.plans.current().exists()
+        if has_current_plan:
             to_clear = tuple(
-                answer for answer in yes if answer.code in relative and answer.code not in cleared
+                answer for answer in yes if answer.code in relative and not answer.cleared_now
             )
     return Attention(
         blocking=blocking,
