@@ -7,7 +7,7 @@ Reads only; the views render what these return.
 from datetime import date, datetime, timedelta
 from uuid import uuid4
 
-from django.db.models import Q, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, QuerySet, Subquery, prefetch_related_objects
 from django.forms import BaseForm
 from django.utils import timezone
 
@@ -40,36 +40,32 @@ from mats.services import current_safety_version
 DEFAULT_PLAN_DAYS = 28
 
 
+def assignment_rows(now: datetime) -> QuerySet[Patient]:
+    """Patients with the time of their latest visit held and of the next one
+    booked, for the access check's query (``accounts.access.clinic_patient``)
+    on the assignment page, whose first and last day they suggest."""
+    visits = Appointment.objects.filter(patient=OuterRef("pk"))
+    return Patient.objects.annotate(
+        assign_held=Subquery(visits.past(now).values("starts_at")[:1]),
+        assign_booked=Subquery(visits.upcoming(now).values("starts_at")[:1]),
+    )
+
+
 def default_dates(patient: Patient, today: date) -> tuple[date, date]:
     """From the day after the latest visit (not before today) to the day
-    before the next booked one."""
-    now = timezone.now()
-    latest, booked = _visits_around(patient, now)
+    before the next booked one. ``patient`` is best read from
+    ``assignment_rows``, else the visits are read here."""
+    row = patient
+    if not hasattr(row, "assign_booked"):
+        row = assignment_rows(timezone.now()).get(pk=patient.pk)
+    latest, booked = row.assign_held, row.assign_booked
     start = today
     if latest is not None:
-        start = max(today, timezone.localdate(latest.starts_at) + timedelta(days=1))
+        start = max(today, timezone.localdate(latest) + timedelta(days=1))
     end = start + timedelta(days=DEFAULT_PLAN_DAYS - 1)
-    if booked is not None and timezone.localdate(booked.starts_at) > start:
-        end = timezone.localdate(booked.starts_at) - timedelta(days=1)
+    if booked is not None and timezone.localdate(booked) > start:
+        end = timezone.localdate(booked) - timedelta(days=1)
     return start, min(end, start + timedelta(days=MAX_PLAN_DAYS - 1))
-
-
-def _visits_around(
-    patient: Patient, now: datetime
-) -> tuple[Appointment | None, Appointment | None]:
-    """The latest visit held and the next one booked, in one query."""
-    visits = patient.appointments
-    around = visits.filter(
-        Q(pk=Subquery(visits.past(now).values("pk")[:1]))
-        | Q(pk=Subquery(visits.upcoming(now).values("pk")[:1]))
-    )
-    latest = booked = None
-    for visit in around:
-        if visit.starts_at <= now:
-            latest = visit
-        else:
-            booked = visit
-    return latest, booked
 
 
 # --- Assigning ---------------------------------------------------------------

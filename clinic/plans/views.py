@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -27,7 +28,12 @@ from accounts.models import Patient
 from clinic.plans import forms
 from clinic.plans.errors import GateRefused, PlanRefused
 from clinic.plans.models import Plan
-from clinic.plans.pages import new_assignment_page, plan_page, posted_assignment_page
+from clinic.plans.pages import (
+    assignment_rows,
+    new_assignment_page,
+    plan_page,
+    posted_assignment_page,
+)
 from clinic.plans.queries import (
     UNREAD,
     current_plan,
@@ -49,7 +55,7 @@ from clinic.plans.services import (
 
 @require_http_methods(["GET", "POST"])
 def plan_assign(request, pk: int):
-    patient = clinic_patient(request, pk)
+    patient = clinic_patient(request, pk, assignment_rows(timezone.now()))
     today = patient_today(patient)
     if request.method == "POST":
         response = _assign_post(request, patient, today)
