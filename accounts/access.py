@@ -40,11 +40,16 @@ def clinic_membership(request: HttpRequest) -> Membership:
     return membership
 
 
-def clinic_patient(request: HttpRequest, pk: int) -> Patient:
-    """A patient of the signed-in practitioner's clinic, or 404."""
+def clinic_patient(
+    request: HttpRequest, pk: int, rows: models.QuerySet[Patient] | None = None
+) -> Patient:
+    """A patient of the signed-in practitioner's clinic, or 404. A page that
+    reads more about the patient may pass ``rows``, patients annotated with
+    it, so that it comes in this same query."""
     membership = clinic_membership(request)
+    rows = Patient.objects.all() if rows is None else rows
     try:
-        patient = Patient.objects.select_related("primary_practitioner__user", "user").get(
+        patient = rows.select_related("primary_practitioner__user", "user").get(
             pk=pk, clinic_id=membership.clinic_id
         )
     except Patient.DoesNotExist:

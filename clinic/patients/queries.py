@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from accounts.models import Clinic, DeletionRequest, Invitation, Membership, Patient
+from clinic.notifications.models import ReminderSettings
 from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
 from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
 from clinic.reminders.queries import ReminderLine, reminder_line
-from clinic.review.attention import Attention, attention_for
+from clinic.review.attention import Attention, answers_with_clearance, attention_for
 from clinic.review.queries import (
     annotate_flagged,
     annotate_for_review,
@@ -24,7 +25,7 @@ from clinic.review.queries import (
 )
 from clinic.visits.models import Appointment
 from mats.models import SafetyAcknowledgement, SafetyVersion
-from mats.services import current_safety_version, highest_version_read, last_acknowledgement
+from mats.services import current_safety_version, highest_version_read
 
 PATIENTS_PER_PAGE = 25
 # The patient's page lists this many of their latest answers to the safety questions.
@@ -227,34 +228,132 @@ class PatientPage:
         return self.history[0] if self.history else None
 
 
+def patient_page_rows() -> QuerySet[Patient]:
+    """Patients with what their page shows one of each, for the access
+    check's query (``accounts.access.clinic_patient``): the latest
+    invitation, an open request to delete the account, the highest safety
+    version read and the reminder settings."""
+    invitation = Invitation.objects.filter(patient=OuterRef("pk")).order_by("-created_at")
+    deletion = DeletionRequest.objects.filter(
+        patient=OuterRef("pk"), withdrawn_at__isnull=True, handled_at__isnull=True
+    ).order_by("-requested_at", "-pk")
+    read = SafetyAcknowledgement.objects.filter(patient=OuterRef("pk")).order_by("-version__number")
+    chosen = ReminderSettings.objects.filter(patient=OuterRef("pk")).order_by("pk")
+
+    def first(rows: QuerySet, name: str) -> Subquery:
+        return Subquery(rows.values(name)[:1])
+
+    return Patient.objects.annotate(
+        page_invitation=first(invitation, "pk"),
+        page_invitation_created=first(invitation, "created_at"),
+        page_invitation_expires=first(invitation, "expires_at"),
+        page_invitation_used=first(invitation, "used_at"),
+        page_deletion=first(deletion, "pk"),
+        page_deletion_at=first(deletion, "requested_at"),
+        page_deletion_message=first(deletion, "message"),
+        page_read=first(read, "pk"),
+        page_read_at=first(read, "acknowledged_at"),
+        page_read_version=first(read, "version"),
+        page_read_number=first(read, "version__number"),
+        page_reminders_on=first(chosen, "reminders_on"),
+        page_remind_at=first(chosen, "remind_at"),
+        page_has_plan=Exists(Plan.objects.current().filter(patient=OuterRef("pk"))),
+    )
+
+
+def _one_of_each(
+    patient: Patient, row: Patient
+) -> tuple[Invitation | None, DeletionRequest | None, SafetyAcknowledgement | None, tuple | None]:
+    """The rows ``patient_page_rows`` read (``row``), as the page shows them."""
+    invitation = deletion = read = chosen = None
+    if row.page_invitation is not None:
+        invitation = Invitation(
+            pk=row.page_invitation,
+            patient=patient,
+            created_at=row.page_invitation_created,
+            expires_at=row.page_invitation_expires,
+            used_at=row.page_invitation_used,
+        )
+    if row.page_deletion is not None:
+        deletion = DeletionRequest(
+            pk=row.page_deletion,
+            patient=patient,
+            requested_at=row.page_deletion_at,
+            message=row.page_deletion_message,
+        )
+    if row.page_read is not None:
+        read = SafetyAcknowledgement(
+            pk=row.page_read,
+            patient=patient,
+            acknowledged_at=row.page_read_at,
+            version=SafetyVersion(pk=row.page_read_version, number=row.page_read_number),
+        )
+    if row.page_reminders_on is not None:
+        chosen = (row.page_reminders_on, row.page_remind_at)
+    return invitation, deletion, read, chosen
+
+
+def _page_row(patient: Patient) -> Patient:
+    if hasattr(patient, "page_has_plan"):
+        return patient
+    return patient_page_rows().get(pk=patient.pk)
+
+
 def patient_page(patient: Patient, now: datetime) -> PatientPage:
-    attention = attention_for(patient)
+    """The page of ``patient``, best read from ``patient_page_rows``."""
+    row = _page_row(patient)
+    screenings = _latest_screenings(patient)
+    attention = attention_for(
+        patient, screenings[0] if screenings else None, has_current_plan=row.page_has_plan
+    )
     current = current_safety_version()
-    read = last_acknowledgement(patient)
+    invitation, deletion, read, chosen = _one_of_each(patient, row)
+    upcoming, past = _visits(patient, now)
     return PatientPage(
         patient=patient,
         attention=attention,
-        upcoming_visits=list(patient.appointments.upcoming(now)),
-        past_visits=list(patient.appointments.past(now)[:PAST_VISITS_SHOWN]),
+        upcoming_visits=upcoming,
+        past_visits=past,
         plans=list(patient.plans.all()[:PLANS_SHOWN]),
-        history=screening_history(patient, waiting=attention.to_confirm),
-        invitation=patient.invitations.first(),
+        history=_history_rows(screenings, waiting=attention.to_confirm),
+        invitation=invitation,
         safety_version=current,
         safety_read=read,
         safety_read_state=safety_read(read.version.number if read else None, current),
-        reminders=reminder_line(patient),
-        deletion_request=DeletionRequest.objects.filter(
-            patient=patient, withdrawn_at__isnull=True, handled_at__isnull=True
-        ).first(),
+        reminders=reminder_line(patient, chosen=chosen),
+        deletion_request=deletion,
+    )
+
+
+def _visits(patient: Patient, now: datetime) -> tuple[list[Appointment], list[Appointment]]:
+    """The visits booked and the latest ones held, in one query."""
+    visits = patient.appointments
+    latest_held = visits.past(now).values("pk")[:PAST_VISITS_SHOWN]
+    read = visits.filter(Q(starts_at__gt=now) | Q(pk__in=Subquery(latest_held)))
+    upcoming = sorted((v for v in read if v.starts_at > now), key=lambda v: (v.starts_at, v.pk))
+    past = sorted(
+        (v for v in read if v.starts_at <= now), key=lambda v: (v.starts_at, v.pk), reverse=True
+    )
+    return upcoming, past
+
+
+def _latest_screenings(patient: Patient) -> list[Screening]:
+    """The latest answers first, with who recorded and confirmed them and
+    every answer, in two queries."""
+    return list(
+        patient.screenings.select_related(
+            "recorded_by", "confirmation__confirmed_by"
+        ).prefetch_related(answers_with_clearance())[:SCREENINGS_SHOWN]
     )
 
 
 def screening_history(patient: Patient, waiting: Screening | None = None) -> list[ScreeningRow]:
     """The patient's latest answers first, in three queries however many.
     ``waiting`` is the screening whose taken-back answers wait for a confirmation."""
-    screenings = patient.screenings.select_related(
-        "recorded_by", "confirmation__confirmed_by"
-    ).prefetch_related("answers")[:SCREENINGS_SHOWN]
+    return _history_rows(_latest_screenings(patient), waiting)
+
+
+def _history_rows(screenings: list[Screening], waiting: Screening | None) -> list[ScreeningRow]:
     rows = []
     for screening in screenings:
         took_back = [answer for answer in screening.answers.all() if answer.withdraws_yes]

@@ -21,7 +21,7 @@ from accounts.audit import Actor
 from accounts.errors import sentence
 from accounts.models import AuditEvent
 from clinic.patients.forms import AddPatientForm, PatientSearchForm
-from clinic.patients.queries import patient_list_page, patient_page
+from clinic.patients.queries import patient_list_page, patient_page, patient_page_rows
 from clinic.patients.services import (
     PatientRefused,
     add_patient,
@@ -104,7 +104,7 @@ def patient_add(request):
 
 @require_GET
 def patient_detail(request, pk: int):
-    patient = clinic_patient(request, pk)
+    patient = clinic_patient(request, pk, patient_page_rows())
     audit.record(request, "view", patient, clinic_id=patient.clinic_id)
     page = patient_page(patient, timezone.now())
     return render(request, "patients/patient_detail.html", {"page": page})

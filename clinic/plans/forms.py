@@ -42,9 +42,22 @@ def add_refusal(form: forms.BaseForm, error: ServiceError) -> None:
     form.add_error(error.field if error.field in form.fields else None, sentence(error))
 
 
+class _RoutineNames(forms.models.ModelChoiceIterator):
+    """The routines' names for the list: their stages, which the chosen
+    routine brings along, are not read for every routine listed."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.queryset.prefetch_related(None)
+
+
+class _RoutineField(forms.ModelChoiceField):
+    iterator = _RoutineNames
+
+
 def _routine_field(**kwargs) -> forms.ModelChoiceField:
     """A published routine, chosen by its slug (the queryset is set per form)."""
-    return forms.ModelChoiceField(
+    return _RoutineField(
         label="Routine", queryset=RoutineTemplate.objects.none(), to_field_name="slug", **kwargs
     )
 

@@ -4,9 +4,10 @@
 Reads only; the views render what these return.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import uuid4
 
+from django.db.models import OuterRef, QuerySet, Subquery, prefetch_related_objects
 from django.forms import BaseForm
 from django.utils import timezone
 
@@ -24,26 +25,46 @@ from clinic.plans.forms import (
     StageFormSet,
 )
 from clinic.plans.models import MAX_PLAN_DAYS, Plan, PlanStatus
-from clinic.plans.queries import current_plan, gate_for, gate_for_plan, template_stages
+from clinic.plans.queries import (
+    UNREAD,
+    current_plan,
+    gate_for,
+    gate_for_plan,
+    template_stages,
+)
 from clinic.plans.rules import plan_actions
+from clinic.visits.models import Appointment
 from mats.services import current_safety_version
 
 # Without a booked visit, a plan runs four weeks by default.
 DEFAULT_PLAN_DAYS = 28
 
 
+def assignment_rows(now: datetime) -> QuerySet[Patient]:
+    """Patients with the time of their latest visit held and of the next one
+    booked, for the access check's query (``accounts.access.clinic_patient``)
+    on the assignment page, whose first and last day they suggest."""
+    visits = Appointment.objects.filter(patient=OuterRef("pk"))
+    return Patient.objects.annotate(
+        assign_held=Subquery(visits.past(now).values("starts_at")[:1]),
+        assign_booked=Subquery(visits.upcoming(now).values("starts_at")[:1]),
+    )
+
+
 def default_dates(patient: Patient, today: date) -> tuple[date, date]:
     """From the day after the latest visit (not before today) to the day
-    before the next booked one."""
-    now = timezone.now()
-    latest = patient.appointments.past(now).first()
-    booked = patient.appointments.upcoming(now).first()
+    before the next booked one. ``patient`` is best read from
+    ``assignment_rows``, else the visits are read here."""
+    row = patient
+    if not hasattr(row, "assign_booked"):
+        row = assignment_rows(timezone.now()).get(pk=patient.pk)
+    latest, booked = row.assign_held, row.assign_booked
     start = today
     if latest is not None:
-        start = max(today, timezone.localdate(latest.starts_at) + timedelta(days=1))
+        start = max(today, timezone.localdate(latest) + timedelta(days=1))
     end = start + timedelta(days=DEFAULT_PLAN_DAYS - 1)
-    if booked is not None and timezone.localdate(booked.starts_at) > start:
-        end = timezone.localdate(booked.starts_at) - timedelta(days=1)
+    if booked is not None and timezone.localdate(booked) > start:
+        end = timezone.localdate(booked) - timedelta(days=1)
     return start, min(end, start + timedelta(days=MAX_PLAN_DAYS - 1))
 
 
@@ -81,9 +102,13 @@ def posted_assignment_page(
     outcome: gate.GateOutcome,
     clearance: ClearanceForm,
     swap_url: str,
+    screening=UNREAD,
+    current: Plan | None,
 ) -> dict:
     """The assignment page as posted (validated): its errors, and the
-    schedule it would save or what stops that being shown."""
+    schedule it would save or what stops that being shown. ``screening`` is
+    the one ``outcome`` was worked out from, ``current`` the current plan,
+    as the view read them."""
     choice = RoutineChoiceForm(
         initial={"routine": form.cleaned_data.get("routine")}, swap_url=swap_url
     )
@@ -97,6 +122,8 @@ def posted_assignment_page(
         problems=problems,
         outcome=outcome,
         clearance=clearance,
+        screening=screening,
+        current=current,
     )
 
 
@@ -127,9 +154,12 @@ def _assignment_page(
     problems: list[str] | None = None,
     outcome: gate.GateOutcome | None = None,
     clearance: ClearanceForm | None = None,
+    screening=UNREAD,
+    current=UNREAD,
 ) -> dict:
-    outcome_now, screening = gate_for(patient)
-    outcome = outcome or outcome_now
+    if outcome is None or screening is UNREAD:
+        outcome_now, screening = gate_for(patient, screening=screening)
+        outcome = outcome or outcome_now
     if clearance is None:
         clearance = ClearanceForm(entries=outcome.to_clear)
     return {
@@ -147,7 +177,7 @@ def _assignment_page(
         "screening": screening,
         "clearance": clearance,
         "safety_version": current_safety_version(),
-        "current": current_plan(patient),
+        "current": current_plan(patient) if current is UNREAD else current,
     }
 
 
@@ -189,6 +219,8 @@ def plan_page(
     """Everything a plan's page shows: the plan, its stages, clearances and
     days, what stands in its way, and the forms that change it (a posted
     form with its errors in place of the blank one)."""
+    # The stages table and the schedule both read them: once.
+    prefetch_related_objects([plan], "stages")
     outcome = None
     if plan.status in (PlanStatus.WAITING, PlanStatus.PAUSED):
         # A paused plan shows why it cannot resume yet, if the answers say so.

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -27,8 +28,19 @@ from accounts.models import Patient
 from clinic.plans import forms
 from clinic.plans.errors import GateRefused, PlanRefused
 from clinic.plans.models import Plan
-from clinic.plans.pages import new_assignment_page, plan_page, posted_assignment_page
-from clinic.plans.queries import current_plan, gate_for, gate_for_plan, plan_for_submission
+from clinic.plans.pages import (
+    assignment_rows,
+    new_assignment_page,
+    plan_page,
+    posted_assignment_page,
+)
+from clinic.plans.queries import (
+    UNREAD,
+    current_plan,
+    gate_for,
+    gate_for_plan,
+    plan_for_submission,
+)
 from clinic.plans.services import (
     assign_plan,
     clear_waiting_plan,
@@ -43,7 +55,7 @@ from clinic.plans.services import (
 
 @require_http_methods(["GET", "POST"])
 def plan_assign(request, pk: int):
-    patient = clinic_patient(request, pk)
+    patient = clinic_patient(request, pk, assignment_rows(timezone.now()))
     today = patient_today(patient)
     if request.method == "POST":
         response = _assign_post(request, patient, today)
@@ -76,11 +88,12 @@ def _assign_post(request, patient: Patient, today: date):
             # The same form posted twice (a double click, a resend): one plan.
             messages.info(request, "This plan was already saved.")
             return redirect("plan-detail", patient.pk, earlier.pk)
-    form = forms.PlanForm(data, patient=patient, today=today, replacing=current_plan(patient))
+    current = current_plan(patient)
+    form = forms.PlanForm(data, patient=patient, today=today, replacing=current)
     form_ok = form.is_valid()
     stages = forms.StageFormSet(data, template_stages=form.routine_stages())
     stages_ok = stages.is_valid()
-    outcome, _ = gate_for(patient)
+    outcome, screening = gate_for(patient)
     clearance = forms.ClearanceForm(data, entries=outcome.to_clear)
     ready = saving and not outcome.blocked and form_ok and stages_ok and stages.template_stages
     if ready and clearance.is_valid():
@@ -103,7 +116,7 @@ def _assign_post(request, patient: Patient, today: date):
                 forms.add_refusal(form, error)
         except GateRefused as refused:
             # The answers changed since the page was shown: ask again.
-            outcome = refused.outcome
+            outcome, screening = refused.outcome, UNREAD
             clearance = forms.ClearanceForm(data, entries=outcome.to_clear)
             clearance.is_valid()
         except PlanRefused as error:
@@ -112,7 +125,14 @@ def _assign_post(request, patient: Patient, today: date):
             messages.success(request, _saved_message(patient, plan))
             return redirect("plan-detail", patient.pk, plan.pk)
     context = posted_assignment_page(
-        patient, form, stages, outcome=outcome, clearance=clearance, swap_url=request.path
+        patient,
+        form,
+        stages,
+        outcome=outcome,
+        clearance=clearance,
+        swap_url=request.path,
+        screening=screening,
+        current=current,
     )
     # Shown again (a preview, or a save that was refused): a read like the GET.
     audit.record(request, "view", patient, clinic_id=patient.clinic_id)

@@ -24,14 +24,21 @@ class ReminderLine:
     last_sent_at: datetime | None  # when the last reminder email left; only when on
 
 
-def reminder_line(patient: Patient) -> ReminderLine:
-    """The patient's reminders as their practitioner sees them, in two queries at most."""
+# Passed as ``chosen`` when the caller has not read the settings.
+NOT_READ = object()
+
+
+def reminder_line(patient: Patient, *, chosen=NOT_READ) -> ReminderLine:
+    """The patient's reminders as their practitioner sees them, in two queries
+    at most; one less when the caller read ``chosen``, (reminders on, time)
+    or None for no settings."""
     zone = patient.zone.key
-    chosen = (
-        ReminderSettings.objects.filter(patient=patient)
-        .values_list("reminders_on", "remind_at")
-        .first()
-    )
+    if chosen is NOT_READ:
+        chosen = (
+            ReminderSettings.objects.filter(patient=patient)
+            .values_list("reminders_on", "remind_at")
+            .first()
+        )
     if chosen is None:
         return ReminderLine(state=NOT_CHOSEN, remind_at=None, zone=zone, last_sent_at=None)
     reminders_on, remind_at = chosen

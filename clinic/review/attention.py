@@ -13,7 +13,7 @@ The patient list annotates every row in the same query that reads it
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Patient
 from clinic.plans.models import CURRENT_STATUSES, Clearance, Plan, Screening, ScreeningAnswer
@@ -92,21 +92,56 @@ class Attention:
         return bool(self.blocking or self.withdrawn or self.unseen_reports or self.to_clear)
 
 
-def attention_for(patient: Patient) -> Attention:
-    latest = patient.screenings.select_related("confirmation").first()
+# Passed as ``latest`` when the caller has not read the latest screening.
+NOT_READ = object()
+
+
+def answers_with_clearance() -> Prefetch:
+    """A screening's answers, each with ``cleared_now``: whether the
+    patient's current plan has a clearance for it (as ``annotate_attention``
+    counts one)."""
+    cleared = Clearance.objects.filter(
+        plan__patient=OuterRef("screening__patient"),
+        plan__status__in=CURRENT_STATUSES,
+        code=OuterRef("code"),
+    )
+    return Prefetch(
+        "answers", queryset=ScreeningAnswer.objects.annotate(cleared_now=Exists(cleared))
+    )
+
+
+def attention_for(
+    patient: Patient, latest=NOT_READ, *, has_current_plan: bool | None = None
+) -> Attention:
+    """What needs attention on the patient's page. A page that has read the
+    latest screening (its confirmation, and its answers with
+    ``answers_with_clearance``) passes it in ``latest``, and whether the
+    patient has a current plan in ``has_current_plan``; they are not read
+    again here."""
+    if latest is NOT_READ:
+        latest = (
+            patient.screenings.select_related("confirmation")
+            .prefetch_related(answers_with_clearance())
+            .first()
+        )
     blocking = to_clear = withdrawn = ()
     if latest is not None:
         absolute, relative = _codes_by_severity()
-        yes = latest.answers.filter(answer=True).order_by("pk")
-        blocking = tuple(yes.filter(code__in=absolute))
+        answers = sorted(latest.answers.all(), key=lambda answer: answer.pk)
+        yes = [answer for answer in answers if answer.answer]
+        blocking = tuple(answer for answer in yes if answer.code in absolute)
         if not latest.is_confirmed:
             withdrawn = tuple(
-                latest.answers.filter(withdraws_yes=True, code__in=[*absolute, *relative])
+                answer
+                for answer in answers
+                if answer.withdraws_yes and answer.code in {*absolute, *relative}
             )
-        plan = patient.plans.current().first()
-        if plan is not None:
-            cleared = plan.clearances.values("code")
-            to_clear = tuple(yes.filter(code__in=relative).exclude(code__in=cleared))
+        if has_current_plan is None:
+            has_current_plan = patient.plans.current().exists()
+        if has_current_plan:
+            to_clear = tuple(
+                answer for answer in yes if answer.code in relative and not answer.cleared_now
+            )
     return Attention(
         blocking=blocking,
         unseen_reports=tuple(patient.side_effect_reports.unseen().select_related("plan")),

@@ -26,6 +26,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
@@ -371,16 +372,49 @@ class PatientReview:
         return next((row for row in self.stages if row.number == current.number + 1), None)
 
 
-def plan_under_review(patient: Patient) -> Plan | None:
+def _under_review(patient: Patient) -> QuerySet[Plan]:
     """The running plan, else the latest plan that ran (an ended plan that
     started); a plan still waiting has no history to review."""
-    return (
-        patient.plans.filter(
-            Q(status__in=RUNNING) | Q(status=PlanStatus.ENDED, ended_on__gte=F("start_date"))
-        )
-        .prefetch_related("stages")
-        .first()
+    return patient.plans.filter(
+        Q(status__in=RUNNING) | Q(status=PlanStatus.ENDED, ended_on__gte=F("start_date"))
     )
+
+
+def plan_under_review(patient: Patient) -> Plan | None:
+    """The plan ``_under_review``, its stages read with it."""
+    return _under_review(patient).prefetch_related("stages").first()
+
+
+def review_rows(now: datetime) -> QuerySet[Patient]:
+    """Patients as the review reads them, for the access check's query
+    (``accounts.access.clinic_patient``): the safety flags of
+    ``annotate_attention`` and the next booked visit. Filtered to one
+    patient there, so the subqueries run for that patient alone."""
+    upcoming = Appointment.objects.filter(patient=OuterRef("pk")).upcoming(now)
+    return annotate_attention(Patient.objects.all()).annotate(
+        review_visit_pk=Subquery(upcoming.values("pk")[:1]),
+        review_visit_at=Subquery(upcoming.values("starts_at")[:1]),
+    )
+
+
+def _sessions_with_plan(patient: Patient) -> tuple[Plan | None, list[PlannedSession]]:
+    """The plan under review and its sessions with their logs, in one query
+    (a second only for a plan without sessions); its stages in one more."""
+    under_review = _under_review(patient).values("pk")[:1]
+    # FETCH_RAISE: anything not loaded here would be one query per session.
+    sessions = list(
+        PlannedSession.objects.filter(plan=Subquery(under_review))
+        .select_related("log", "plan")
+        .fetch_mode(models.FETCH_RAISE)
+        .order_by("date")
+    )
+    if not sessions:
+        return plan_under_review(patient), []
+    plan = sessions[0].plan
+    for session in sessions:
+        session.plan = plan
+    prefetch_related_objects([plan], "stages")
+    return plan, sessions
 
 
 def _stage_rows(plan: Plan, today: date) -> list[StageRow]:
@@ -411,13 +445,16 @@ def _stage_rows(plan: Plan, today: date) -> list[StageRow]:
 
 def load_review(patient: Patient, now: datetime) -> PatientReview:
     """Read one patient's review in a fixed number of queries, whatever the
-    number of sessions, logs or reports."""
+    number of sessions, logs or reports. ``patient`` comes from
+    ``review_rows`` (flags and next visit read with it)."""
     today = patient_today(patient, now)
-    annotated = annotate_attention(Patient.objects.filter(pk=patient.pk)).values(
-        "blocked", "needs_confirmation", "unseen_side_effects", "needs_clearance"
-    )
-    state = SafetyState(**{name: bool(value) for name, value in annotated.get().items()})
-    plan = plan_under_review(patient)
+    state = safety_state(patient)
+    next_visit = None
+    if patient.review_visit_pk is not None:
+        next_visit = Appointment(
+            pk=patient.review_visit_pk, patient=patient, starts_at=patient.review_visit_at
+        )
+    plan, sessions = _sessions_with_plan(patient)
     reports = patient.side_effect_reports.select_related("seen_by").order_by("day", "reported_at")
     if plan is not None:
         reports = reports.filter(Q(plan=plan) | Q(day__range=(plan.start_date, plan.last_day)))
@@ -427,16 +464,12 @@ def load_review(patient: Patient, now: datetime) -> PatientReview:
         plan=plan,
         safety=state,
         flags=safety_flags(state),
-        next_visit=patient.appointments.upcoming(now).first(),
+        next_visit=next_visit,
         reports=list(reports),
         feedback=list(patient.feedback.select_related("author")[:FEEDBACK_SHOWN]),
     )
     if plan is None:
         return result
-    # FETCH_RAISE: anything not loaded here would be one query per session.
-    sessions = list(
-        plan.sessions.select_related("log").fetch_mode(models.FETCH_RAISE).order_by("date")
-    )
     logs = [log for log in (_log_of(session) for session in sessions) if log is not None]
     planned = [Planned(s.date, s.minutes) for s in sessions]
     logged = [

@@ -23,6 +23,7 @@ from accounts.models import Patient
 from clinic.review.export import session_export
 from clinic.review.forms import FeedbackForm, SeenForm
 from clinic.review.pages import review_page, summary_page
+from clinic.review.queries import review_rows
 from clinic.review.services import ReviewError, leave_feedback, mark_reports_seen
 
 
@@ -35,7 +36,7 @@ def _review_page(request, patient: Patient, feedback_form: FeedbackForm):
 
 @require_GET
 def patient_review(request, pk: int):
-    patient = clinic_patient(request, pk)
+    patient = clinic_patient(request, pk, review_rows(timezone.now()))
     audit.record(request, "view", patient, clinic_id=patient.clinic_id)
     return _review_page(request, patient, FeedbackForm())
 
@@ -56,7 +57,7 @@ def review_mark_seen(request, pk: int):
 
 @require_POST
 def review_feedback(request, pk: int):
-    patient = clinic_patient(request, pk)
+    patient = clinic_patient(request, pk, review_rows(timezone.now()))
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:
@@ -73,7 +74,7 @@ def review_feedback(request, pk: int):
 
 @require_GET
 def patient_summary(request, pk: int):
-    patient = clinic_patient(request, pk)
+    patient = clinic_patient(request, pk, review_rows(timezone.now()))
     audit.record(request, "view", patient, clinic_id=patient.clinic_id)
     page = summary_page(patient, timezone.now())
     return render(request, "review/patient_summary.html", {"page": page})
