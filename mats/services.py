@@ -107,12 +107,15 @@ def published_positions(region: str = "") -> QuerySet[Position]:
     return positions.filter(body_region=region) if region else positions
 
 
-def published_routine_templates() -> QuerySet[RoutineTemplate]:
+def published_routine_templates(*, positions: bool = True) -> QuerySet[RoutineTemplate]:
     """Published templates that have at least one stage, with their stages
-    (ordered by week) and each stage's published positions prefetched."""
-    stages = RoutineStage.objects.order_by("week_from").prefetch_related(
-        Prefetch("positions", queryset=Position.objects.published())
-    )
+    (ordered by week) and, unless ``positions`` is false, each stage's
+    published positions prefetched."""
+    stages = RoutineStage.objects.order_by("week_from")
+    if positions:
+        stages = stages.prefetch_related(
+            Prefetch("positions", queryset=Position.objects.published())
+        )
     return (
         RoutineTemplate.objects.published()
         .filter(Exists(RoutineStage.objects.filter(template=OuterRef("pk"))))
