@@ -23,6 +23,7 @@ from clinic.review.queries import (
     attach_reviews,
     own_zones,
 )
+from clinic.usage.models import SideEffectReport
 from clinic.visits.models import Appointment
 from mats.models import SafetyAcknowledgement, SafetyVersion
 from mats.services import current_safety_version, highest_version_read
@@ -232,7 +233,8 @@ def patient_page_rows() -> QuerySet[Patient]:
     """Patients with what their page shows one of each, for the access
     check's query (``accounts.access.clinic_patient``): the latest
     invitation, an open request to delete the account, the highest safety
-    version read and the reminder settings."""
+    version read, the reminder settings, whether a plan is current and
+    whether side effects wait to be seen (only then are they read)."""
     invitation = Invitation.objects.filter(patient=OuterRef("pk")).order_by("-created_at")
     deletion = DeletionRequest.objects.filter(
         patient=OuterRef("pk"), withdrawn_at__isnull=True, handled_at__isnull=True
@@ -258,6 +260,7 @@ def patient_page_rows() -> QuerySet[Patient]:
         page_reminders_on=first(chosen, "reminders_on"),
         page_remind_at=first(chosen, "remind_at"),
         page_has_plan=Exists(Plan.objects.current().filter(patient=OuterRef("pk"))),
+        page_unseen=Exists(SideEffectReport.objects.unseen().filter(patient=OuterRef("pk"))),
     )
 
 
@@ -304,7 +307,10 @@ def patient_page(patient: Patient, now: datetime) -> PatientPage:
     row = _page_row(patient)
     screenings = _latest_screenings(patient)
     attention = attention_for(
-        patient, screenings[0] if screenings else None, has_current_plan=row.page_has_plan
+        patient,
+        screenings[0] if screenings else None,
+        has_current_plan=row.page_has_plan,
+        has_unseen_reports=row.page_unseen,
     )
     current = current_safety_version()
     invitation, deletion, read, chosen = _one_of_each(patient, row)
