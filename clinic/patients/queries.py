@@ -16,8 +16,8 @@ from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
 from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
 from clinic.reminders.queries import ReminderLine, reminder_line
 from clinic.review.attention import Attention, attention_for
-from clinic.review.flags import annotate_stored_flag, refresh_stale
-from clinic.review.queries import annotate_for_review, attach_reviews, own_zones
+from clinic.review.flags import annotate_stored_flag, refresh_if_stale
+from clinic.review.queries import annotate_for_review, attach_reviews
 from clinic.visits.models import Appointment
 from mats.models import SafetyAcknowledgement, SafetyVersion
 from mats.services import current_safety_version, highest_version_read, last_acknowledgement
@@ -127,7 +127,7 @@ def patient_list_page(
     and cuts the page; only the page's patients are read in full and reviewed
     in Python, so the cost of a page hardly grows with the clinic."""
     clinic = membership.clinic
-    refresh_stale(clinic, own_zones(clinic), now)
+    refresh_if_stale(clinic, now)
     found = Patient.objects.filter(clinic_id=membership.clinic_id)
     if query:
         found = found.filter(full_name__icontains=query)

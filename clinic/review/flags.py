@@ -17,14 +17,16 @@ scheduled job ``review.refresh_flags`` catches up every few minutes, so the
 list rarely pays for it."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import Clinic, Patient
 from clinic.review.models import StoredFlag
-from clinic.review.queries import annotate_flagged, own_zones
+from clinic.review.queries import annotate_flagged
 from mats.services import current_safety_version
 
 # Patients worked out in one statement by the scheduled job.
@@ -77,6 +79,44 @@ def refresh_stale(
         return cursor.rowcount
 
 
+def zones_and_staleness(clinic: Clinic, now: datetime) -> tuple[set[str], bool]:
+    """The zones ``clinic``'s patients set for themselves (``own_zones``), and
+    whether any stored flag is missing or out of date, from one small query
+    grouped by zone: cheaper than asking ``refresh_stale``, whose statement
+    costs its planning even when it stores nothing."""
+    number = _safety_number()
+    rows = (
+        Patient.objects.filter(clinic_id=clinic.pk)
+        .order_by()
+        .values("time_zone")
+        .annotate(
+            first_day=Min("stored_flag__day"),
+            last_day=Max("stored_flag__day"),
+            # Missing rows, another safety version or care version.
+            unsure=Count(
+                "pk",
+                filter=Q(stored_flag__isnull=True)
+                | ~Q(stored_flag__safety_version=number)
+                | ~Q(stored_flag__care_version=F("care_version")),
+            ),
+        )
+        .values_list("time_zone", "first_day", "last_day", "unsure")
+    )
+    zones, stale = set(), False
+    for zone, first_day, last_day, unsure in rows:
+        if zone:
+            zones.add(zone)
+        today = timezone.localdate(now, timezone=ZoneInfo(zone or clinic.time_zone))
+        stale = stale or bool(unsure) or first_day != today or last_day != today
+    return zones, stale
+
+
+def refresh_if_stale(clinic: Clinic, now: datetime) -> int:
+    """What the list does first: store the flags out of date, if any."""
+    zones, stale = zones_and_staleness(clinic, now)
+    return refresh_stale(clinic, zones, now) if stale else 0
+
+
 def annotate_stored_flag(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     """Add ``flagged``, the stored flag (no row yet counts as not flagged:
     ``refresh_stale`` has just written every row the list needs)."""
@@ -89,10 +129,9 @@ def refresh_stale_flags(now: datetime) -> int:
     stores what it read in one snapshot. Returns how many were stored."""
     total = 0
     for clinic in Clinic.objects.filter(patients__isnull=False).distinct().order_by("pk"):
-        zones = own_zones(clinic)
-        while True:
+        zones, stale = zones_and_staleness(clinic, now)
+        while stale:
             stored = refresh_stale(clinic, zones, now, limit=BATCH)
             total += stored
-            if stored < BATCH:
-                break
+            stale = stored == BATCH
     return total

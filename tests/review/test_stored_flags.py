@@ -26,7 +26,7 @@ from clinic.plans.services import (
     resume_plan,
 )
 from clinic.review import flags
-from clinic.review.flags import refresh_stale, refresh_stale_flags
+from clinic.review.flags import refresh_stale, refresh_stale_flags, zones_and_staleness
 from clinic.review.models import StoredFlag
 from clinic.review.queries import annotate_flagged, own_zones
 from clinic.review.services import mark_reports_seen
@@ -172,9 +172,10 @@ def test_a_zones_midnight_leaves_its_patients_flags_out_of_date(zoned, time_mach
     pat, tokyo = zoned
     time_machine.move_to(datetime(2026, 6, 1, 23, 30, tzinfo=LONDON), tick=False)
     assert _refresh(pat) == 2
-    assert _refresh(pat) == 0
+    assert zones_and_staleness(pat.clinic, timezone.now()) == ({"Asia/Tokyo"}, False)
     # London's midnight; Tokyo's was hours ago.
     time_machine.move_to(datetime(2026, 6, 2, 0, 10, tzinfo=LONDON), tick=False)
+    assert zones_and_staleness(pat.clinic, timezone.now()) == ({"Asia/Tokyo"}, True)
     assert _refresh(pat) == 1
     assert StoredFlag.objects.get(patient=pat).day == datetime(2026, 6, 2).date()
     assert StoredFlag.objects.get(patient=tokyo).day == datetime(2026, 6, 2).date()
@@ -199,6 +200,7 @@ def test_missed_sessions_flag_after_midnight(screened_pat, routine, time_machine
 def test_a_flag_stored_for_another_safety_version_is_out_of_date(pat, safety):
     _refresh(pat)
     StoredFlag.objects.filter(patient=pat).update(safety_version=safety.number + 1)
+    assert zones_and_staleness(pat.clinic, timezone.now())[1] is True
     assert _refresh(pat) == 1
     assert StoredFlag.objects.get(patient=pat).safety_version == safety.number
 
