@@ -70,9 +70,10 @@ def _count(client, method: str, url: str, data: dict | None = None) -> tuple[int
 EXPECTED = {
     "patient home": 9,  # target 5
     "session day": 5,
-    # The session, the user, the session asked for, the patient's lock, the
-    # session and its log again under the lock, the log, its audit row, and the
-    # safety version for the stop rules on the card. No savepoints.
+    # The session, the user, the session asked for, the patient's lock (the
+    # UPDATE that raises their care version, accounts.care), the session and
+    # its log again under the lock, the log, its audit row, and the safety
+    # version for the stop rules on the card. No savepoints.
     "check-off (htmx)": 8,
     "plan calendar": 10,
     "session timer": 4,
@@ -81,7 +82,8 @@ EXPECTED = {
     "patient list": 9,
     "patient list search": 9,
     # No one is flagged in this world: an empty page skips its two reads
-    # (tests/review/test_patient_list_review.py counts a full flagged page: 9).
+    # (tests/review/test_patient_list_review.py counts a full flagged page: 9,
+    # and 10 when it first stores the flags of patients just added).
     "patient list flagged": 7,
     "patient page": 11,  # target 10
     "review": 10,
