@@ -238,6 +238,9 @@ if TRUSTED_PROXY_COUNT < 0:
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 
 # --- Sessions -------------------------------------------------------------
+# Django's database sessions, with the row read every request by a statement
+# built once instead of compiled each time (accounts/session_store.py).
+SESSION_ENGINE = "accounts.session_store"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
