@@ -76,7 +76,9 @@ MIDDLEWARE = [
     # the same query as the user (accounts.identity).
     "accounts.identity.IdentityAuthenticationMiddleware",
     # request.user.is_verified(): has this session passed a second factor?
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, with the session's device read by SQL built once
+    # (accounts/otp_middleware.py).
+    "accounts.otp_middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
