@@ -159,8 +159,11 @@ class RefuseAdminDatesOutOfRangeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(reverse("admin:index")) and not admin_dates_in_range(
-            request.GET
+        # The dates first: with no date in the query string (nearly every
+        # request) it is a glance, where reversing the admin's URL costs
+        # more than a tenth of a millisecond on every page.
+        if not admin_dates_in_range(request.GET) and request.path.startswith(
+            reverse("admin:index")
         ):
             return bad_request(request, SuspiciousOperation("Admin date out of range"))
         return self.get_response(request)

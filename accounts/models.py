@@ -160,6 +160,10 @@ class Patient(models.Model):
         validators=[validate_time_zone],
         help_text="The patient's own zone, for example while travelling; blank follows the clinic.",
     )
+    # Raised in the same transaction as every write to the care rows a flag is
+    # worked out from (``accounts.care.care_changed``), so a flag stored for an
+    # older value is known to be out of date.
+    care_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["full_name"]
@@ -176,6 +180,18 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        # A full save of a record read earlier would write back an older
+        # ``care_version`` and make out-of-date flags look current; only
+        # ``care_changed`` moves it.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "care_version"
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

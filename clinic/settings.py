@@ -76,7 +76,9 @@ MIDDLEWARE = [
     # the same query as the user (accounts.identity).
     "accounts.identity.IdentityAuthenticationMiddleware",
     # request.user.is_verified(): has this session passed a second factor?
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, with the session's device read by SQL built once
+    # (accounts/otp_middleware.py).
+    "accounts.otp_middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
@@ -238,6 +240,9 @@ if TRUSTED_PROXY_COUNT < 0:
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 
 # --- Sessions -------------------------------------------------------------
+# Django's database sessions, with the row read every request by a statement
+# built once instead of compiled each time (accounts/session_store.py).
+SESSION_ENGINE = "accounts.session_store"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())

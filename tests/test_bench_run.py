@@ -5,6 +5,7 @@ the timed run expects with its queries and bytes counted, wrk's script and
 result line, and the BENCHMARKS.md section it replaces. The timed run
 itself is `make bench-run`."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -175,6 +176,8 @@ def test_the_command_drives_every_page_and_writes_its_section(
     monkeypatch.setattr(bench_run, "DEMO_MANIFEST", tmp_path / "manifest.json")
     monkeypatch.setattr(bench_run, "BENCHMARKS", tmp_path / "BENCHMARKS.md")
     (tmp_path / "BENCHMARKS.md").write_text("# Benchmarks\n")
+    request_log = logging.getLogger("clinic.request")
+    level = request_log.level
     out = StringIO()
     call_command(
         "bench_run",
@@ -196,6 +199,8 @@ def test_the_command_drives_every_page_and_writes_its_section(
     assert written.startswith("# Benchmarks\n\n## `make bench`: every page under load")
     assert "- revision: " in written
     assert "| plan assignment preview (htmx) | 200 | 250 |" in written
+    # Quiet while it ran, and as loud as before afterwards: later tests read the lines.
+    assert request_log.level == level
 
 
 def test_the_command_refuses_the_site_settings(settings):

@@ -72,9 +72,10 @@ def _count(client, method: str, url: str, data: dict | None = None) -> tuple[int
 EXPECTED = {
     "patient home": 6,  # target 5
     "session day": 5,
-    # The session, the user, the session asked for, the patient's lock, the
-    # session and its log again under the lock, the log, its audit row, and the
-    # safety version for the stop rules on the card. No savepoints.
+    # The session, the user, the session asked for, the patient's lock (the
+    # UPDATE that raises their care version, accounts.care), the session and
+    # its log again under the lock, the log, its audit row, and the safety
+    # version for the stop rules on the card. No savepoints.
     "check-off (htmx)": 8,
     "plan calendar": 9,
     "session timer": 4,
@@ -83,7 +84,8 @@ EXPECTED = {
     "patient list": 9,
     "patient list search": 9,
     # No one is flagged in this world: an empty page skips its two reads
-    # (tests/review/test_patient_list_review.py counts a full flagged page: 9).
+    # (tests/review/test_patient_list_review.py counts a full flagged page: 9,
+    # and 10 when it first stores the flags of patients just added).
     "patient list flagged": 7,
     # No side effects wait to be seen here; when some do, they are read too
     # (test_unseen_side_effects_are_one_more_query_on_the_patient_page).

@@ -69,6 +69,9 @@ JOBS: dict[str, Job] = {
     # Patients' daily reminders and nudges: each goes at its minute (or up to
     # two hours late after an outage), once.
     "reminders.send_due": Job(timedelta(minutes=1), "clinic.reminders.scan.send_due"),
+    # The patient list's stored flags that a zone's midnight, a new safety
+    # version or a write left out of date, so the list rarely works them out.
+    "review.refresh_flags": Job(timedelta(minutes=5), "clinic.review.flags.refresh_stale_flags"),
     # Practitioners' daily digests, at each one's chosen minute, once a clinic day.
     "reminders.send_digests": Job(timedelta(minutes=1), "clinic.reminders.digest.send_due_digests"),
 }

@@ -17,12 +17,8 @@ from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
 from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
 from clinic.reminders.queries import ReminderLine, reminder_line
 from clinic.review.attention import Attention, answers_with_clearance, attention_for
-from clinic.review.queries import (
-    annotate_flagged,
-    annotate_for_review,
-    attach_reviews,
-    own_zones,
-)
+from clinic.review.flags import annotate_stored_flag, refresh_if_stale
+from clinic.review.queries import annotate_for_review, attach_reviews
 from clinic.usage.models import SideEffectReport
 from clinic.visits.models import Appointment
 from mats.models import SafetyAcknowledgement, SafetyVersion
@@ -127,11 +123,13 @@ def patient_list_page(
     """The clinic's patients whose name contains ``query``, with that plan
     ``status`` (or ``NO_CURRENT_PLAN``), everyone or the flagged only.
 
-    The database searches, filters, counts, puts the flagged first (each
-    flag in SQL: ``annotate_flagged``) and cuts the page; only the page's
-    patients are read in full and reviewed in Python, so the cost of a page
-    hardly grows with the clinic."""
+    The database searches, filters, counts, puts the flagged first (by the
+    stored flags of ``clinic.review.flags``, first bringing up to date those
+    that are not: usually none, all of a zone's patients after its midnight)
+    and cuts the page; only the page's patients are read in full and reviewed
+    in Python, so the cost of a page hardly grows with the clinic."""
     clinic = membership.clinic
+    refresh_if_stale(clinic, now)
     found = Patient.objects.filter(clinic_id=membership.clinic_id)
     if query:
         found = found.filter(full_name__icontains=query)
@@ -142,8 +140,7 @@ def patient_list_page(
             found = found.filter(plan_status__isnull=True)
         else:
             found = found.filter(plan_status=status)
-    zones = own_zones(clinic)
-    found = annotate_flagged(found, clinic, zones, now)
+    found = annotate_stored_flag(found)
     # One query for both counts. (Count("pk", filter=Q(flagged=True)) here would
     # drop the annotation and count nothing: the flag goes through a column.)
     counts = found.annotate(
@@ -160,7 +157,9 @@ def patient_list_page(
     page = paginator.get_page(page_number)
     # The page's patients in full: one query, the page's slice of the order
     # above as its subquery. Their flags in Python say the same as ``flagged``
-    # (tests/review/test_flags_in_sql.py), so the page keeps the same order.
+    # (tests/review/test_flags_in_sql.py), so the page keeps the same order;
+    # should a write land between the two reads, the flags shown are the
+    # newer ones, and the next request orders by them.
     patients = list(
         annotate_for_review(Patient.objects.filter(pk__in=page.object_list), now)
         .select_related("primary_practitioner__user", "user", "clinic")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.audit import SYSTEM, Actor
+from accounts.care import care_changed
 from accounts.models import Patient, User
 from clinic.plans import gate
 from clinic.plans.errors import ScreeningRefused
@@ -100,6 +101,7 @@ def record_screening(
             )
             for entry in entries
         )
+        care_changed(pk=patient.pk)  # bulk_create sends no signal
         audit.write(actor, "create", screening, clinic_id=patient.clinic_id)
         activated = activate_waiting_plans(patient, today=today, actor=actor)
         _hold_if_answers_stand_in_the_way(patient, today=today, actor=actor)

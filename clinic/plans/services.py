@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.audit import SYSTEM, Actor
+from accounts.care import care_changed
 from accounts.clock import patient_today
 from accounts.errors import Refusals
 from accounts.models import Patient, User
@@ -153,6 +154,7 @@ def _record_clearances(
         for entry in outcome.cleared
         if entry.code not in skip
     )
+    care_changed(pk=plan.patient_id)  # bulk_create sends no signal
     for clearance in clearances:
         audit.write(actor, "create", clearance, clinic_id=clinic_id)
 
@@ -372,3 +374,4 @@ def _fill_sessions(
         for day in build_schedule(stages, plan.start_date, plan.end_date)
         if day.is_session and first_day <= day.day <= last_day and day.day not in written
     )
+    care_changed(pk=plan.patient_id)  # bulk_create sends no signal

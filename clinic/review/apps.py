@@ -8,3 +8,6 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.review import messages  # noqa: F401  (registers the sentences)
+        from clinic.review.signals import connect
+
+        connect()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.audit import SYSTEM, Actor
+from accounts.care import care_changed
 from accounts.errors import ServiceError
 from accounts.models import Patient
 from clinic.usage.models import FEEDBACK_MAX_LENGTH, Feedback, SideEffectReport
@@ -38,6 +39,8 @@ def mark_reports_seen(
         SideEffectReport.objects.filter(pk__in=[report.pk for report in newly_seen]).update(
             seen_by=actor.user, seen_at=now or timezone.now()
         )
+        if newly_seen:
+            care_changed(pk=patient.pk)  # a queryset's update sends no signal
         for report in newly_seen:
             audit.write(actor, "update", report, clinic_id=patient.clinic_id)
     return newly_seen

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.audit import SYSTEM, Actor
+from accounts.care import changing_care_of
 from accounts.clock import patient_today
 from accounts.errors import Refusals
 from accounts.models import Patient
@@ -56,9 +57,12 @@ from mats.services import current_safety_version, published_stop_rules
 from mats.snapshots import StopRuleEntry
 
 
-def _lock(patient: Patient) -> None:
-    """One change to a patient's day at a time: a second request waits here."""
-    Patient.objects.select_for_update().get(pk=patient.pk)
+def _locked(patient: Patient):
+    """One change to a patient's day at a time: a second request waits here.
+    The lock is the UPDATE that raises the patient's care version (their
+    stored flag is out of date from now on), so the change costs one query
+    however many care rows it writes (``accounts.care.changing_care_of``)."""
+    return changing_care_of(patient.pk)
 
 
 def _check_off(
@@ -66,28 +70,28 @@ def _check_off(
 ) -> tuple[SessionLog, bool]:
     """``check_off`` without its audit row; call it inside a transaction."""
     patient = session.patient
-    _lock(patient)
-    try:
-        # Read again under the lock: a pause may have removed it, another tab ticked it off.
-        session = PlannedSession.objects.select_related("plan", "log").get(pk=session.pk)
-    except PlannedSession.DoesNotExist:
-        raise UsageRefused("usage.session_gone") from None
-    # The patient in hand (clinic and all), not a second read through the session.
-    session.patient = session.plan.patient = patient
-    existing = log_read_with(session)
-    if existing is not None:
-        return existing, False
-    problem = loggable_problem(session, today) or minutes_problem(minutes_done)
-    if problem:
-        raise problem
-    # No savepoint to recover from a duplicate: every check-off holds the
-    # patient's lock and found no log under it, so none can be written first.
-    # The unique constraint stays the guarantee; a log written some other way
-    # fails the whole transaction rather than being taken for this one.
-    log = SessionLog.objects.create(
-        planned_session=session, logged_at=now, minutes_done=minutes_done
-    )
-    return log, True
+    with _locked(patient):
+        try:
+            # Read again under the lock: a pause may have removed it, another tab ticked it off.
+            session = PlannedSession.objects.select_related("plan", "log").get(pk=session.pk)
+        except PlannedSession.DoesNotExist:
+            raise UsageRefused("usage.session_gone") from None
+        # The patient in hand (clinic and all), not a second read through the session.
+        session.patient = session.plan.patient = patient
+        existing = log_read_with(session)
+        if existing is not None:
+            return existing, False
+        problem = loggable_problem(session, today) or minutes_problem(minutes_done)
+        if problem:
+            raise problem
+        # No savepoint to recover from a duplicate: every check-off holds the
+        # patient's lock and found no log under it, so none can be written first.
+        # The unique constraint stays the guarantee; a log written some other way
+        # fails the whole transaction rather than being taken for this one.
+        log = SessionLog.objects.create(
+            planned_session=session, logged_at=now, minutes_done=minutes_done
+        )
+        return log, True
 
 
 def check_off(
@@ -160,8 +164,7 @@ def undo_check_off(log: SessionLog, *, today: date | None = None, actor: Actor =
     """
     patient = log.planned_session.patient
     today = today or patient_today(patient)
-    with transaction.atomic():
-        _lock(patient)
+    with transaction.atomic(), _locked(patient):
         log = SessionLog.objects.filter(pk=log.pk).select_related("planned_session").first()
         if log is None:
             return False
@@ -215,8 +218,7 @@ def report_side_effect(
     problem = text_problem(details, field="details", limit=SIDE_EFFECT_DETAILS_MAX_LENGTH)
     if problem:
         raise problem
-    with transaction.atomic():
-        _lock(patient)
+    with transaction.atomic(), _locked(patient):
         earlier = SideEffectReport.objects.filter(submission_key=submission_key).first()
         if earlier is not None:
             if earlier.patient_id != patient.pk:

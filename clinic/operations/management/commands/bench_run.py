@@ -105,8 +105,17 @@ class Command(BaseCommand):
         if options["seconds"] < 1 or options["connections"] < 1:
             raise CommandError("Give --seconds of 1 or more and at least one connection.")
         wrk.wrk_path()
-        # The site's one line per request would flood this console.
-        logging.getLogger("clinic.request").setLevel(logging.WARNING)
+        # The site's one line per request would flood this console; the level
+        # comes back afterwards (the command may run inside another process).
+        request_log = logging.getLogger("clinic.request")
+        level = request_log.level
+        request_log.setLevel(logging.WARNING)
+        try:
+            self._measure(options)
+        finally:
+            request_log.setLevel(level)
+
+    def _measure(self, options) -> None:
         started = time.monotonic()
         manifest = self._manifest(options)
         if _static_out_of_date():
