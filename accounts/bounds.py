@@ -118,6 +118,11 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses an id that no row could have before it reaches the database."""
 
     def _check_values(self, value):
+        self.check_keys(value)
+        return super()._check_values(value)
+
+    def check_keys(self, value) -> None:
+        """Refuse (``invalid_pk_value``) a posted id no row could have."""
         key = self.to_field_name or "pk"
         field = self.queryset.model._meta.get_field(key) if key != "pk" else None
         field = field or self.queryset.model._meta.pk
@@ -128,7 +133,6 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
 
 
 def date_hierarchy_in_range(params, field: str) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from accounts import audit
 from accounts.audit import SYSTEM, Actor
@@ -107,12 +108,31 @@ def published_positions(region: str = "") -> QuerySet[Position]:
     return positions.filter(body_region=region) if region else positions
 
 
-def published_routine_templates() -> QuerySet[RoutineTemplate]:
-    """Published templates that have at least one stage, with their stages
-    (ordered by week) and each stage's published positions prefetched."""
-    stages = RoutineStage.objects.order_by("week_from").prefetch_related(
-        Prefetch("positions", queryset=Position.objects.published())
+def published_position_named(name_ref) -> Subquery:
+    """For annotating a queryset without a query per row:
+    ``.annotate(row=published_position_named(OuterRef("position")))`` gives
+    the published position of that name, all its fields as a JSON object
+    (``position_from_row`` makes it a ``Position`` again), or None."""
+    fields = {field.attname: field.attname for field in Position._meta.concrete_fields}
+    return Subquery(
+        published_positions().filter(name=name_ref).values(row=JSONObject(**fields))[:1]
     )
+
+
+def position_from_row(row: dict | None) -> Position | None:
+    """The position ``published_position_named`` read, or None."""
+    return None if row is None else Position(**row)
+
+
+def published_routine_templates(*, positions: bool = True) -> QuerySet[RoutineTemplate]:
+    """Published templates that have at least one stage, with their stages
+    (ordered by week) and, unless ``positions`` is false, each stage's
+    published positions prefetched."""
+    stages = RoutineStage.objects.order_by("week_from")
+    if positions:
+        stages = stages.prefetch_related(
+            Prefetch("positions", queryset=Position.objects.published())
+        )
     return (
         RoutineTemplate.objects.published()
         .filter(Exists(RoutineStage.objects.filter(template=OuterRef("pk"))))

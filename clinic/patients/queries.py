@@ -19,6 +19,7 @@ from clinic.reminders.queries import ReminderLine, reminder_line
 from clinic.review.attention import Attention, answers_with_clearance, attention_for
 from clinic.review.flags import annotate_stored_flag, refresh_if_stale
 from clinic.review.queries import annotate_for_review, attach_reviews
+from clinic.usage.models import SideEffectReport
 from clinic.visits.models import Appointment
 from mats.models import SafetyAcknowledgement, SafetyVersion
 from mats.services import current_safety_version, highest_version_read
@@ -231,7 +232,8 @@ def patient_page_rows() -> QuerySet[Patient]:
     """Patients with what their page shows one of each, for the access
     check's query (``accounts.access.clinic_patient``): the latest
     invitation, an open request to delete the account, the highest safety
-    version read and the reminder settings."""
+    version read, the reminder settings, whether a plan is current and
+    whether side effects wait to be seen (only then are they read)."""
     invitation = Invitation.objects.filter(patient=OuterRef("pk")).order_by("-created_at")
     deletion = DeletionRequest.objects.filter(
         patient=OuterRef("pk"), withdrawn_at__isnull=True, handled_at__isnull=True
@@ -257,6 +259,7 @@ def patient_page_rows() -> QuerySet[Patient]:
         page_reminders_on=first(chosen, "reminders_on"),
         page_remind_at=first(chosen, "remind_at"),
         page_has_plan=Exists(Plan.objects.current().filter(patient=OuterRef("pk"))),
+        page_unseen=Exists(SideEffectReport.objects.unseen().filter(patient=OuterRef("pk"))),
     )
 
 
@@ -303,7 +306,10 @@ def patient_page(patient: Patient, now: datetime) -> PatientPage:
     row = _page_row(patient)
     screenings = _latest_screenings(patient)
     attention = attention_for(
-        patient, screenings[0] if screenings else None, has_current_plan=row.page_has_plan
+        patient,
+        screenings[0] if screenings else None,
+        has_current_plan=row.page_has_plan,
+        has_unseen_reports=row.page_unseen,
     )
     current = current_safety_version()
     invitation, deletion, read, chosen = _one_of_each(patient, row)

@@ -8,6 +8,8 @@ constraints are the backstop.
 from collections.abc import Sequence
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 
 from accounts.bounds import BoundedDateField, BoundedModelMultipleChoiceField
 from accounts.errors import ServiceError, sentence
@@ -122,7 +124,8 @@ class PlanForm(PlainLabelsMixin, forms.Form):
     def __init__(self, *args, patient: Patient, today, replacing=None, **kwargs):
         self.patient, self.today, self.replacing = patient, today, replacing
         super().__init__(*args, **kwargs)
-        self.fields["routine"].queryset = published_routine_templates()
+        # The posted stages replace the routine's, so its positions are not read.
+        self.fields["routine"].queryset = published_routine_templates(positions=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -155,13 +158,52 @@ def _bounded(label: str, high: int, noun: str) -> forms.IntegerField:
     )
 
 
+class _SharedPositions(forms.models.ModelChoiceIterator):
+    """The positions to choose from, as the formset read them for all its forms."""
+
+    def __iter__(self):
+        for position in self.field.rows:
+            yield self.choice(position)
+
+    def __len__(self) -> int:
+        return len(self.field.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.field.rows)
+
+
+class _PositionsField(BoundedModelMultipleChoiceField):
+    """Positions chosen among ``rows``, the published positions the stage
+    forms share: listed and checked without a query per stage. Cleans to the
+    chosen rows in the order of ``rows``."""
+
+    iterator = _SharedPositions
+    rows: Sequence[Position] = ()
+
+    def _check_values(self, value):
+        self.check_keys(value)
+        try:
+            posted = {str(pk) for pk in frozenset(value)}
+        except TypeError:
+            error = self.error_messages["invalid_list"]
+            raise ValidationError(error, code="invalid_list") from None
+        unknown = sorted(posted - {str(row.pk) for row in self.rows})
+        if unknown:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": unknown[0]},
+            )
+        return [row for row in self.rows if str(row.pk) in posted]
+
+
 class StageForm(PlainLabelsMixin, forms.Form):
     """One stage of the chosen routine, as the practitioner prescribes it."""
 
     minutes_min = _bounded("Shortest session (minutes)", MAX_MINUTES, "shortest session")
     minutes_max = _bounded("Longest session (minutes)", MAX_MINUTES, "longest session")
     sessions_per_week = _bounded("Sessions a week", MAX_SESSIONS_PER_WEEK, "sessions a week")
-    positions = BoundedModelMultipleChoiceField(
+    positions = _PositionsField(
         label="Positions",
         queryset=Position.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -177,7 +219,7 @@ class StageForm(PlainLabelsMixin, forms.Form):
     def __init__(self, *args, template_stage: RoutineStage, positions, **kwargs):
         self.template_stage = template_stage
         super().__init__(*args, **kwargs)
-        self.fields["positions"].queryset = positions
+        self.fields["positions"].rows = positions
         low, high = template_stage.minutes_min, template_stage.minutes_max
         help_texts = {
             "minutes_min": f"1 to {MAX_MINUTES}; the routine suggests {low} to {high}.",
@@ -228,12 +270,19 @@ class BaseStageFormSet(forms.BaseFormSet):
     """One form per stage of the chosen routine: the routine decides how many
     stages there are and their weeks, never the posted data."""
 
-    def __init__(self, *args, template_stages: Sequence[RoutineStage], **kwargs):
+    def __init__(self, data=None, *args, template_stages: Sequence[RoutineStage], **kwargs):
         self.template_stages = list(template_stages)
-        self.positions = published_positions()
-        kwargs.setdefault("initial", [stage_initial(stage) for stage in self.template_stages])
+        if data is None:
+            # A new formset starts from the routine's values; a posted one
+            # shows and checks what was posted, so needs none of them.
+            kwargs.setdefault("initial", [stage_initial(stage) for stage in self.template_stages])
         kwargs.setdefault("prefix", "stage")
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
+
+    @cached_property
+    def positions(self) -> list[Position]:
+        """The published positions, read once for all the stage forms."""
+        return list(published_positions())
 
     def total_form_count(self) -> int:
         return len(self.template_stages)

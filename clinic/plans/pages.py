@@ -127,6 +127,13 @@ def posted_assignment_page(
     )
 
 
+def assignment_preview(form: PlanForm, stages: BaseStageFormSet) -> dict:
+    """The schedule part of the posted assignment page (its ``preview``
+    partial): the schedule, or what stops it being shown."""
+    preview, problems = _preview(form, stages)
+    return {"preview": preview, "preview_problems": problems}
+
+
 def _preview(
     form: PlanForm, stages: BaseStageFormSet
 ) -> tuple[schedule_display.Schedule | None, list[str] | None]:

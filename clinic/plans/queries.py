@@ -6,7 +6,7 @@ gate's verdict on it.
 from collections.abc import Sequence
 from uuid import UUID
 
-from django.db.models import OuterRef, StringAgg, Subquery, Value
+from django.db.models import Expression, FilteredRelation, OuterRef, StringAgg, Subquery, Value
 
 from accounts.models import Patient
 from clinic.plans import gate
@@ -21,9 +21,12 @@ def current_plan(patient: Patient) -> Plan | None:
     return patient.plans.current().first()
 
 
-def current_plan_and_clearances(patient: Patient) -> tuple[Plan | None, list[str]]:
+def current_plan_and_clearances(
+    patient: Patient, **annotations: Expression
+) -> tuple[Plan | None, list[str]]:
     """The current plan and the codes of the contraindications cleared for it
-    (in no particular order), in one query."""
+    (in no particular order), in one query. A page may add ``annotations``
+    to the plan's row, to read more of its own in that query."""
     codes = (
         Clearance.objects.filter(plan=OuterRef("pk"))
         .order_by()
@@ -32,7 +35,11 @@ def current_plan_and_clearances(patient: Patient) -> tuple[Plan | None, list[str
         .annotate(codes=StringAgg("code", Value(",")))
         .values("codes")
     )
-    plan = patient.plans.current().annotate(cleared_codes_joined=Subquery(codes)).first()
+    plan = (
+        patient.plans.current()
+        .annotate(cleared_codes_joined=Subquery(codes), **annotations)
+        .first()
+    )
     if plan is None:
         return None, []
     return plan, plan.cleared_codes_joined.split(",") if plan.cleared_codes_joined else []
@@ -48,7 +55,25 @@ def plan_for_submission(patient: Patient, raw_key: str | None) -> Plan | None:
 
 
 def latest_screening(patient: Patient) -> Screening | None:
-    return patient.screenings.select_related("confirmation").prefetch_related("answers").first()
+    """The patient's latest screening with its confirmation and its answers
+    (``answers.all()`` reads nothing more), in one query: one row per answer,
+    or a single row for a screening without any. None if never screened."""
+    rows = list(
+        Screening.objects.filter(pk=Subquery(patient.screenings.values("pk")[:1]))
+        .annotate(answer_row=FilteredRelation("answers"))
+        .select_related("confirmation", "answer_row")
+        .order_by("answer_row__pk")
+    )
+    if not rows:
+        return None
+    screening = rows[0]
+    # A screening without answers comes alone, with no ``answer_row`` set.
+    answers = [row.answer_row for row in rows if getattr(row, "answer_row", None) is not None]
+    # As prefetch_related("answers") would leave them.
+    cached = screening.answers.all()
+    cached._result_cache, cached._prefetch_done = answers, True
+    screening._prefetched_objects_cache = {"answers": cached}
+    return screening
 
 
 # Passed as ``screening`` when the caller has not read the latest one yet.

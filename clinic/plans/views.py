@@ -29,6 +29,7 @@ from clinic.plans import forms
 from clinic.plans.errors import GateRefused, PlanRefused
 from clinic.plans.models import Plan
 from clinic.plans.pages import (
+    assignment_preview,
     assignment_rows,
     new_assignment_page,
     plan_page,
@@ -93,6 +94,11 @@ def _assign_post(request, patient: Patient, today: date):
     form_ok = form.is_valid()
     stages = forms.StageFormSet(data, template_stages=form.routine_stages())
     stages_ok = stages.is_valid()
+    if not saving and request.htmx:
+        # The schedule alone, as the form is edited: the safety check and the
+        # clearances around it show with the whole page, which this leaves as is.
+        audit.record(request, "view", patient, clinic_id=patient.clinic_id)
+        return render(request, "plans/plan_form.html#preview", assignment_preview(form, stages))
     outcome, screening = gate_for(patient)
     clearance = forms.ClearanceForm(data, entries=outcome.to_clear)
     ready = saving and not outcome.blocked and form_ok and stages_ok and stages.template_stages
@@ -136,8 +142,6 @@ def _assign_post(request, patient: Patient, today: date):
     )
     # Shown again (a preview, or a save that was refused): a read like the GET.
     audit.record(request, "view", patient, clinic_id=patient.clinic_id)
-    if not saving and request.htmx:
-        return render(request, "plans/plan_form.html#preview", context)
     return render(request, "plans/plan_form.html", context)
 
 

@@ -111,13 +111,18 @@ def answers_with_clearance() -> Prefetch:
 
 
 def attention_for(
-    patient: Patient, latest=NOT_READ, *, has_current_plan: bool | None = None
+    patient: Patient,
+    latest=NOT_READ,
+    *,
+    has_current_plan: bool | None = None,
+    has_unseen_reports: bool | None = None,
 ) -> Attention:
     """What needs attention on the patient's page. A page that has read the
     latest screening (its confirmation, and its answers with
-    ``answers_with_clearance``) passes it in ``latest``, and whether the
-    patient has a current plan in ``has_current_plan``; they are not read
-    again here."""
+    ``answers_with_clearance``) passes it in ``latest``, whether the patient
+    has a current plan in ``has_current_plan`` and whether any side effects
+    wait to be seen in ``has_unseen_reports``; they are not read again here
+    (the reports themselves only when there are some)."""
     if latest is NOT_READ:
         latest = (
             patient.screenings.select_related("confirmation")
@@ -142,9 +147,12 @@ def attention_for(
             to_clear = tuple(
                 answer for answer in yes if answer.code in relative and not answer.cleared_now
             )
+    unseen = ()
+    if has_unseen_reports is not False:
+        unseen = tuple(patient.side_effect_reports.unseen().select_related("plan"))
     return Attention(
         blocking=blocking,
-        unseen_reports=tuple(patient.side_effect_reports.unseen().select_related("plan")),
+        unseen_reports=unseen,
         to_clear=to_clear,
         withdrawn=withdrawn,
         to_confirm=latest if withdrawn else None,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from uuid import uuid4
 
-from django.db.models import Exists, F, Q, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
 
 from accounts.clock import patient_today
 from accounts.models import Patient, User
@@ -32,7 +32,12 @@ from clinic.usage.services import (
     stop_rules_for_report,
 )
 from mats.models import Position
-from mats.services import published_positions, published_stop_rules
+from mats.services import (
+    position_from_row,
+    published_position_named,
+    published_positions,
+    published_stop_rules,
+)
 from mats.snapshots import StopRuleEntry
 
 # A report with no sign ticked was told in the patient's own words.
@@ -112,17 +117,19 @@ def card(
     saved: bool = False,
     log=UNREAD,
     just_ticked: bool = False,
+    position=UNREAD,
 ) -> Card:
     """The session card: the session, and its log if it was ticked off.
     ``log`` when the caller has just read it (``None``: not ticked off);
     ``just_ticked`` when that log was made in this request, so no side effect
-    can have been reported with it yet."""
+    can have been reported with it yet; ``position``, the session's published
+    position, when the caller has read it."""
     today = today or patient_today(patient)
     if log is UNREAD:
         log = log_of(session)
-    position = None
     reports: tuple[ReportLink, ...] = ()
     if log is not None:
+        position = None
         state = DONE
         if details is None:
             details = details_form(log=log)
@@ -134,7 +141,8 @@ def card(
     else:
         window = log_window(session.date, today)
         state = {OPEN: TO_DO, NOT_YET: NOT_YET_DUE}.get(window, TOO_LATE)
-        position = published_positions().filter(name=session.position).first()
+        if position is UNREAD:
+            position = published_positions().filter(name=session.position).first()
         if details is not None and details.errors and not problem:
             # Details refused for a session that is not ticked off (another tab
             # undid it) have no form on this card to show them: say them here.
@@ -236,7 +244,7 @@ def _home_state(
 
 def home(patient: Patient, *, screening=UNREAD) -> Home:
     today = patient_today(patient)
-    plan, cleared = current_plan_and_clearances(patient)
+    plan, cleared = current_plan_and_clearances(patient, **_latest_message_fields())
     outcome, _ = gate_for(patient, cleared, screening=screening)
     session, upcoming, offer_answered = _today_and_next(patient, plan, today)
     state = _home_state(outcome.verdict, plan, session, today, upcoming)
@@ -248,13 +256,51 @@ def home(patient: Patient, *, screening=UNREAD) -> Home:
         state=state,
         plan_paused=paused,
         pause=_pause(patient, plan, outcome.verdict) if paused else None,
-        card=card(patient, session, today=today, log=log_read_with(session))
+        card=card(
+            patient,
+            session,
+            today=today,
+            log=log_read_with(session),
+            position=position_from_row(session.position_row),
+        )
         if state == SESSION
         else None,
         upcoming=upcoming,
-        feedback=patient.feedback.select_related("author").first(),
+        feedback=_latest_message(patient, plan),
         note_for_patient=plan.note_for_patient if plan and state != BLOCKED else "",
         offer_reminders=state == SESSION and not offer_answered,
+    )
+
+
+def _latest_message_fields() -> dict[str, Subquery]:
+    """The practitioner's latest message, as annotations of the current plan's row."""
+    latest = Feedback.objects.filter(patient=OuterRef("patient")).order_by("-created_at", "-pk")
+    fields = {
+        "pk": "pk",
+        "text": "message",
+        "created_at": "created_at",
+        "author": "author",
+        "author_name": "author__full_name",
+    }
+    return {f"message_{name}": Subquery(latest.values(field)[:1]) for name, field in fields.items()}
+
+
+def _latest_message(patient: Patient, plan: Plan | None) -> Feedback | None:
+    """The practitioner's latest message: from the plan's row
+    (``_latest_message_fields``) when there is a current plan, else read."""
+    if plan is None:
+        return patient.feedback.select_related("author").first()
+    if plan.message_pk is None:
+        return None
+    author = None
+    if plan.message_author is not None:
+        author = User(pk=plan.message_author, full_name=plan.message_author_name)
+    return Feedback(
+        pk=plan.message_pk,
+        patient=patient,
+        message=plan.message_text,
+        created_at=plan.message_created_at,
+        author=author,
     )
 
 
@@ -266,9 +312,10 @@ def _today_and_next(
     patient: Patient, plan: Plan | None, today: date
 ) -> tuple[PlannedSession | None, tuple[PlannedSession, ...], bool]:
     """In one query: today's session as ``session_for_day`` finds it (with its
-    plan and log), the next few sessions of an active plan, and, when there is
-    a session today, whether the patient has answered the reminder offer (or
-    chosen in Settings)."""
+    plan, its log and its published position as ``position_row``), the next
+    few sessions of an active plan, and, when there is a session today,
+    whether the patient has answered the reminder offer (or chosen in
+    Settings)."""
     wanted = Q(date=today) & (Q(plan__status=PlanStatus.ACTIVE) | Q(log__isnull=False))
     if plan is not None and plan.status == PlanStatus.ACTIVE:
         wanted |= Q(plan=plan, date__gt=today)
@@ -279,7 +326,10 @@ def _today_and_next(
         PlannedSession.objects.filter(patient=patient)
         .filter(wanted)
         .select_related("plan", "log")
-        .annotate(offer_answered=Exists(answered))
+        .annotate(
+            offer_answered=Exists(answered),
+            position_row=published_position_named(OuterRef("position")),
+        )
         .order_by("date")[: 1 + UPCOMING]
     )
     session = rows[0] if rows and rows[0].date == today else None

@@ -6,6 +6,8 @@ from datetime import timedelta
 from uuid import uuid4
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,6 +121,21 @@ def test_htmx_preview_follows_the_edited_values_and_saves_nothing(
     assert "10 sessions, " in html  # 3 in week 1, then 7 in week 2
     assert "HX-Request" in response["Vary"]
     assert Plan.objects.count() == 0
+
+
+def test_preview_reads_the_same_whatever_the_number_of_stages(
+    alice_client, screened_pat, routine, today
+):
+    longer = make_routine("longer", weeks=((1, 1), (2, 2), (3, 3), (4, None)))
+    counts = []
+    for template in (routine, longer):
+        data = form_data(template, today, today + timedelta(days=27), action="preview")
+        alice_client.get(reverse("home"))
+        with CaptureQueriesContext(connection) as captured:
+            response = alice_client.post(url(screened_pat), data, **HTMX)
+        assert "<table" in response.text
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
 
 
 def test_preview_names_what_stops_it(alice_client, screened_pat, routine, today):

@@ -507,3 +507,26 @@ def test_the_current_plan_comes_with_its_cleared_codes(pat, safety, routine):
     assert current_plan_and_clearances(pat) == (plan, ["pregnancy"])
     Clearance.objects.all().delete()
     assert current_plan_and_clearances(pat) == (plan, [])
+
+
+def test_the_latest_screening_comes_with_its_answers_in_one_query(
+    pat, safety, django_assert_num_queries
+):
+    from clinic.plans.models import Screening
+    from clinic.plans.queries import latest_screening
+
+    with django_assert_num_queries(1):
+        assert latest_screening(pat) is None
+    screen(pat)
+    latest = screen(pat, yes=["pregnancy"])
+    with django_assert_num_queries(1):
+        read = latest_screening(pat)
+        answers = [(answer.pk, answer.code, answer.answer) for answer in read.answers.all()]
+        assert read == latest and not read.is_confirmed
+    expected = [(answer.pk, answer.code, answer.answer) for answer in latest.answers.all()]
+    assert answers == expected and ("pregnancy", True) in [a[1:] for a in answers]
+    # Answers to questions no longer published, or none at all: the screening still comes.
+    bare = Screening.objects.create(patient=pat, source="clinic", safety_version_number=1)
+    with django_assert_num_queries(1):
+        read = latest_screening(pat)
+        assert read == bare and list(read.answers.all()) == []

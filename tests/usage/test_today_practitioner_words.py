@@ -77,3 +77,20 @@ def test_the_plan_page_shows_the_note_in_the_same_card(pat_client, pat, alice, p
     feedback(pat, plan, alice.user)
     [card] = cards(pat_client.get(reverse("patient-plan")).text)
     assert text_of(card) == f"From your practitioner {NOTE}"
+
+
+def test_the_latest_message_shows_also_without_its_author(pat_client, pat, alice, plan):
+    Feedback.objects.create(patient=pat, plan=plan, author=alice.user, message="An older one.")
+    feedback(pat, plan, None)
+    [card] = cards(pat_client.get(HOME).text)
+    assert text_of(card).startswith(f"A message from your practitioner {MESSAGE} Sent ")
+    assert "An older one." not in card
+
+
+def test_the_message_shows_with_no_current_plan(pat_client, screened_pat, alice, safety):
+    acknowledge_safety_version(screened_pat, safety)
+    feedback(screened_pat, None, alice.user)
+    response = pat_client.get(HOME)
+    assert response.status_code == 200
+    [card] = cards(response.text)
+    assert text_of(card).startswith(f"A message from Alice Practitioner {MESSAGE} Sent ")
