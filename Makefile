@@ -32,8 +32,8 @@ worker: ## The task worker with the settings in the environment (see README "Dep
 
 # TEST_PROCESSES shares the test files between that many processes
 # (pytest-xdist; each has its own test database), coverage gathered from all.
-TEST_PROCESSES ?= 2
-test: install ## The whole suite with branch coverage, failing under 90 % (PostgreSQL when DATABASE_URL is set, SQLite otherwise), in TEST_PROCESSES processes (2)
+TEST_PROCESSES ?= 3
+test: install ## The whole suite with branch coverage, failing under 90 % (PostgreSQL when DATABASE_URL is set, SQLite otherwise), in TEST_PROCESSES processes (3)
 	$(UV) run pytest --numprocesses $(TEST_PROCESSES) --dist loadfile --cov --cov-report=
 	$(UV) run coverage report
 
