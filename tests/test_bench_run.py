@@ -233,3 +233,11 @@ def test_tables_say_when_a_page_got_no_answer_and_compare_with_the_first_size():
     )
     assert scaled[2].endswith("| 100 | 50 | 40 | 16 | 4,000 |  |  |")
     assert scaled[3].endswith("| 5000 | 25 | 80 | 16 | 4,000 | x0.50 | x2.00 |")
+
+
+def test_the_reminder_scan_stores_an_email_for_everyone_it_made_due(demo):
+    from clinic.operations import page_bench
+
+    scan = page_bench.time_reminder_scan()
+    assert scan.due >= 1  # the demo's patient with reminders on
+    assert scan.stored == scan.due

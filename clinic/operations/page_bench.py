@@ -503,7 +503,7 @@ def time_reminder_scan() -> Scan:
     """One run of the minute's scan (``reminders.send_due``) with every patient
     whose reminders are on made due at this minute (``bench_data.arm``), in a
     transaction rolled back afterwards: nothing is sent, nothing stays."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
     from time import perf_counter
 
     from django.db import transaction
@@ -511,7 +511,9 @@ def time_reminder_scan() -> Scan:
     from clinic.operations import bench_data
     from clinic.reminders.scan import send_due
 
-    due = datetime.now(UTC).replace(second=0, microsecond=0)
+    # The next whole minute, run as if it had come: reminder times set now
+    # (``arm``) count only from an instant after they were set.
+    due = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
     with transaction.atomic():
         armed = bench_data.arm(due.isoformat())
         with CaptureQueriesContext(connection) as queries:
