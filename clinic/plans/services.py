@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.audit import SYSTEM, Actor
-from accounts.care import care_changed
+from accounts.care import care_changed, changing_care_of
 from accounts.clock import patient_today
 from accounts.errors import Refusals
 from accounts.models import Patient, User
@@ -197,7 +197,7 @@ def clear_waiting_plan(
     start it if nothing else stands in the way. Raises GateRefused when a
     reason is missing or the answers block the plan; returns the plan if it
     started."""
-    with transaction.atomic():
+    with transaction.atomic(), changing_care_of(plan.patient_id):
         patient = _lock(plan)
         if plan.status != PlanStatus.WAITING:
             raise PlanRefused("plan.not_waiting")
@@ -226,7 +226,7 @@ def pause_plan(
     """Hold an active plan from today: today's and later sessions are removed
     until it resumes (a session already ticked off stays)."""
     today = today or patient_today(plan.patient)
-    with transaction.atomic():
+    with transaction.atomic(), changing_care_of(plan.patient_id):
         patient = _lock(plan)
         if not plan.can_pause:
             raise PlanRefused("plan.not_active")
@@ -246,7 +246,7 @@ def resume_plan(plan: Plan, *, today: date | None = None, actor: Actor = SYSTEM)
     Refused while the latest answers rule the mat out or take back such an
     answer without a practitioner's confirmation."""
     today = today or patient_today(plan.patient)
-    with transaction.atomic():
+    with transaction.atomic(), changing_care_of(plan.patient_id):
         patient = _lock(plan)
         if plan.status != PlanStatus.PAUSED:
             raise PlanRefused("plan.not_paused")
@@ -271,7 +271,7 @@ def end_plan_early(
     """End a current plan now: yesterday was its last day. A plan that had
     not started yet simply never starts."""
     today = today or patient_today(plan.patient)
-    with transaction.atomic():
+    with transaction.atomic(), changing_care_of(plan.patient_id):
         patient = _lock(plan)
         if not plan.is_current:
             raise PlanRefused("plan.already_ended")
@@ -291,7 +291,7 @@ def extend_plan(
     sessions after the old last day; never touches the ones before it. A
     day that is not later, or too late, is refused for the field ``new_end``."""
     today = today or patient_today(plan.patient)
-    with transaction.atomic():
+    with transaction.atomic(), changing_care_of(plan.patient_id):
         patient = _lock(plan)
         if not plan.is_current:
             raise PlanRefused("plan.ended_cannot_be_extended")
@@ -311,7 +311,10 @@ def extend_plan(
 
 
 def _lock(plan: Plan) -> Patient:
-    """Lock the plan's patient (one change at a time) and read the plan again."""
+    """Lock the plan's patient (one change at a time) and read the plan again.
+    Its callers hold ``changing_care_of`` around it: the patient's care
+    version is raised once for the change, not once for each session a pause
+    removes."""
     patient = Patient.objects.select_for_update().get(pk=plan.patient_id)
     plan.refresh_from_db()
     return patient

@@ -262,3 +262,13 @@ def test_a_check_off_raises_the_care_version_once_as_its_lock(pat, routine, safe
         patient=pat, day=patient_today(pat), details="A bruise", submission_key=uuid4()
     )
     assert _version(pat) == before + 2
+
+
+def test_pausing_a_plan_raises_the_care_version_once_for_all_its_sessions(pat, routine, safety):
+    screen(pat)
+    plan = make_plan(pat, routine)
+    assert plan.sessions.count() > 3
+    before = _version(pat)
+    pause_plan(plan)
+    assert plan.sessions.count() == 0  # it began today: every session removed
+    assert _version(pat) == before + 1
