@@ -14,6 +14,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts.forms import PlainLabelsMixin
 from accounts.text import displayable, validate_storable_text
+from accounts.widgets import FastCheckboxSelectMultiple, FastSelect
 from clinic.usage.models import (
     LOG_NOTE_MAX_LENGTH,
     SCORE_MAX,
@@ -123,6 +124,7 @@ def _score(label: str, low: str, high: str) -> forms.TypedChoiceField:
         choices=choices,
         coerce=int,
         empty_value=None,
+        widget=FastSelect,
         error_messages={"invalid_choice": f"Choose a number from 0 to {SCORE_MAX}."},
     )
 
@@ -132,7 +134,7 @@ def _signs(label: str, help_text: str) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         help_text=help_text,
         error_messages={"invalid_choice": "Choose signs from the list."},
     )
@@ -168,7 +170,7 @@ class LogDetailsForm(_OffersSigns):
         label="How it felt",
         required=False,
         choices=Sensation.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose how it felt from the list."},
     )
     side_effects = _signs(
