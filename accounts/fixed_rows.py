@@ -12,7 +12,7 @@ so they are the instances a queryset would have given.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import connections, models
 
 
 @dataclass
@@ -67,3 +67,46 @@ def instance(cols: Columns, db: str, row: Sequence) -> models.Model | None:
     if values[cols.pk_index] is None:
         return None
     return cols.model.from_db(db, cols.attnames, values, fetch_mode=models.FETCH_ONE)
+
+
+# (model, database alias, conditions) -> (SQL, columns, converters)
+_one_row_statements: dict[tuple, tuple[str, Columns, list]] = {}
+
+
+def _one_row_statement(model: type[models.Model], using: str, conditions: tuple) -> tuple:
+    key = (model, using, conditions)
+    if key not in _one_row_statements:
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        opts = model._meta
+        cols = Columns(model, opts.db_table)
+        table = quote(opts.db_table)
+        where = " AND ".join(
+            f"{table}.{quote(opts.get_field(name).column)} {operator} %s"
+            for name, operator in conditions
+        )
+        sql = f"SELECT {', '.join(cols.select(quote))} FROM {table} WHERE {where}"  # noqa: S608
+        _one_row_statements[key] = (sql, cols, converters([cols], connection))
+    return _one_row_statements[key]
+
+
+def one_row(
+    model: type[models.Model], using: str, conditions: tuple[tuple[str, str], ...], values
+) -> models.Model | None:
+    """The one ``model`` row where each field of ``conditions`` (name,
+    operator) compares with its value in ``values``, or None; the statement
+    is built once for each model, database and conditions. The values are
+    prepared by their fields, as the ORM prepares them (a value the field
+    cannot take raises its ValueError)."""
+    sql, cols, convs = _one_row_statement(model, using, conditions)
+    connection = connections[using]
+    params = [
+        model._meta.get_field(name).get_db_prep_value(value, connection)
+        for (name, _), value in zip(conditions, values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return instance(cols, using, convert(row, convs, connection))

@@ -13,30 +13,13 @@ import logging
 
 from django.contrib.sessions.backends import db
 from django.core.exceptions import SuspiciousOperation
-from django.db import connections, router
+from django.db import router
 from django.utils import timezone
 
 from accounts import fixed_rows
 
-_statements: dict[tuple, tuple] = {}
-
-
-def _statement(model, using: str):
-    key = (model, using)
-    if key not in _statements:
-        connection = connections[using]
-        quote = connection.ops.quote_name
-        opts = model._meta
-        cols = fixed_rows.Columns(model, opts.db_table)
-        session_key = quote(opts.get_field("session_key").column)
-        expire_date = quote(opts.get_field("expire_date").column)
-        table = quote(opts.db_table)
-        sql = (
-            f"SELECT {', '.join(cols.select(quote))} FROM {table} "  # noqa: S608
-            f"WHERE {table}.{session_key} = %s AND {table}.{expire_date} > %s"
-        )
-        _statements[key] = (sql, cols, fixed_rows.converters([cols], connection))
-    return _statements[key]
+# This key, not yet expired: the conditions of Django's own query.
+CURRENT = (("session_key", "="), ("expire_date", ">"))
 
 
 class SessionStore(db.SessionStore):
@@ -44,19 +27,10 @@ class SessionStore(db.SessionStore):
         try:
             model = self.model
             using = router.db_for_read(model)
-            connection = connections[using]
-            sql, cols, convs = _statement(model, using)
-            opts = model._meta
-            params = [
-                opts.get_field("session_key").get_db_prep_value(self.session_key, connection),
-                opts.get_field("expire_date").get_db_prep_value(timezone.now(), connection),
-            ]
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                row = cursor.fetchone()
-            if row is None:
+            found = fixed_rows.one_row(model, using, CURRENT, [self.session_key, timezone.now()])
+            if found is None:
                 raise model.DoesNotExist
-            return fixed_rows.instance(cols, using, fixed_rows.convert(row, convs, connection))
+            return found
         except (self.model.DoesNotExist, SuspiciousOperation) as e:
             # As Django's: a missing or expired row forgets the key.
             if isinstance(e, SuspiciousOperation):
