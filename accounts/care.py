@@ -24,7 +24,10 @@ _raised: ContextVar[bool] = ContextVar("care_version_raised", default=False)
 
 def care_changed(**lookup: object) -> None:
     """Raise the care version of the patients ``lookup`` finds (``pk=...``, or
-    a relation such as ``plans=plan_id``): one conditional UPDATE."""
+    a relation such as ``plans=plan_id``): one conditional UPDATE. Inside
+    ``changing_care_of`` it is raised already, and nothing is done."""
+    if _raised.get():
+        return
     Patient.objects.filter(**lookup).update(care_version=F("care_version") + 1)
 
 
@@ -41,8 +44,3 @@ def changing_care_of(patient_pk: int) -> Iterator[None]:
         yield
     finally:
         _raised.reset(token)
-
-
-def raised_already() -> bool:
-    """Whether the care rows being written now belong to a ``changing_care_of`` block."""
-    return _raised.get()

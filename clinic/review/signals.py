@@ -7,7 +7,7 @@ the patient's day in ``clinic.usage.services``) spares the one UPDATE per row.""
 
 from django.db.models.signals import post_delete, post_save
 
-from accounts.care import care_changed, raised_already
+from accounts.care import care_changed
 from clinic.plans.models import (
     Clearance,
     Plan,
@@ -33,8 +33,6 @@ PATIENT_OF = {
 
 def _care_row_written(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw:  # loaddata: the fixture brings its own versions
-        return
-    if raised_already():  # the writer raised it once for the whole change
         return
     care_changed(**PATIENT_OF[sender](instance))
 
