@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -463,3 +464,33 @@ class SendingWindow(models.Model):
 
     def __str__(self) -> str:
         return f"Sending window {self.pk}"
+
+
+class UserSession(AbstractBaseSession):
+    """A browser's session, as Django's database sessions keep it, with the
+    signed-in user's id in a column of its own: so the session row and the
+    person's identity come back from one query (``accounts.session_store``).
+
+    The column is written from the session's data each time the session is
+    saved. It has no database constraint: a session saved while its user is
+    being deleted must not fail to save (Django's store would read that as a
+    taken key and try again for ever); the row then names nobody, and signs
+    nobody in. Deleting a user through the ORM deletes their sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from accounts.session_store import SessionStore
+
+        return SessionStore

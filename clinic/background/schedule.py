@@ -58,6 +58,10 @@ JOBS: dict[str, Job] = {
     "accounts.delete_expired_invitations": Job(
         timedelta(hours=24), "accounts.services.delete_expired_invitations"
     ),
+    # Sessions past their expiry: signed-out browsers leave them behind.
+    "accounts.clear_expired_sessions": Job(
+        timedelta(hours=1), "accounts.session_store.clear_expired_sessions"
+    ),
     # The hourly counts behind the limits on reset and invitation email.
     "accounts.forget_ended_windows": Job(
         timedelta(hours=1), "accounts.throttle.forget_ended_windows"

@@ -31,7 +31,6 @@ import django_otp
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.http import HttpRequest
 from django.middleware.csrf import _get_new_csrf_string
@@ -43,6 +42,7 @@ from django.urls import reverse
 from accounts.clock import patient_today
 from accounts.models import Membership, Patient, User
 from accounts.second_factor import authenticator
+from accounts.session_store import SessionStore
 from clinic.operations.bench_urls import BARE_URL, FLOOR_URL
 from clinic.plans.models import PlannedSession, PlanStatus
 from mats.services import published_routine_templates

@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, login
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from accounts import sudo
 from accounts.models import AuditEvent
 from accounts.recovery_codes import stored_form
+from accounts.session_store import SessionStore
 from accounts.sudo_forms import WRONG_PASSWORD, ConfirmPasswordForm
 from tests.conftest import PASSWORD
 from tests.factories import audit_mark, audit_since

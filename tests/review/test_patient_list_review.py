@@ -234,15 +234,15 @@ def test_the_list_runs_the_same_queries_for_10_and_200_patients(
     two_hundred, listed = _queries(alice_client, show=show)
     assert listed == 25  # the first page
     two_hundred_again, _ = _queries(alice_client, show=show)
-    # Eight to read the page (the session; the user, membership and clinic in one:
-    # accounts.identity; the device that passed the second factor (django-otp);
-    # the zones patients set for themselves, with whether any stored flag is
+    # Seven to read the page (the session with the user, membership and clinic
+    # joined in: accounts.session_store; the device that passed the second
+    # factor (django-otp); the zones patients set for themselves, with whether any stored flag is
     # out of date; the safety content; both counts; the page's patients, cut by
     # the database; their sessions), and one INSERT for its audit row (how many
     # were listed).
-    assert ten_again == two_hundred_again == 9
+    assert ten_again == two_hundred_again == 8
     # And one statement storing the flags of the patients just added.
-    assert ten == two_hundred == 10
+    assert ten == two_hundred == 9
 
 
 def test_bulk_patients_are_flagged_for_low_adherence(alice_client, clinic_a, alice, safety):

@@ -396,7 +396,7 @@ def test_the_review_runs_the_same_queries_for_10_or_200_patients_and_any_history
     bulk_patients_with_plans(clinic_a, alice, 189, prefix="Many")
     assert _queries(alice_client, short) == few
     # One of them reads the device that passed the session's second factor (django-otp);
-    # the user, membership and clinic are one (accounts.identity), the
+    # the session, user, membership and clinic are one (accounts.session_store), the
     # patient's clinic is the membership's, the safety flags and the next
     # visit come with the patient, and the plan with its sessions.
-    assert _queries(alice_client, long) == few == 10
+    assert _queries(alice_client, long) == few == 9
