@@ -11,7 +11,7 @@ answer, the last-seen time), so every page is asked once to warm up and
 counted the second time, as a person moving around the site would see it.
 """
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import uuid4
 
 import pytest
@@ -20,12 +20,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.clock import patient_today
+from clinic.notifications.models import ReminderSettings
 from clinic.plans.models import PlannedSession
 from clinic.usage.models import SessionLog
 from clinic.usage.services import report_side_effect
 from mats.services import acknowledge_safety_version
 from tests.factories import bulk_patients_with_plans, make_plan, screen
 from tests.plans.test_plan_assign import form_data
+from tests.reminders.test_reminder_line import _sent
 
 SIZES = {
     # (other patients, days of history)
@@ -159,6 +161,15 @@ def test_unseen_side_effects_are_one_more_query_on_the_patient_page(world, pat, 
         report_side_effect(pat, codes=["bruising"], details=details, submission_key=uuid4())
     url = reverse("patient-detail", args=[pat.pk])
     assert _count(alice_client, "get", url) == (200, EXPECTED["patient page"] + 1)
+
+
+def test_reminders_on_with_one_sent_cost_the_patient_page_no_query(world, pat, alice_client):
+    ReminderSettings.objects.create(patient=pat, reminders_on=True, remind_at=time(7, 5))
+    _sent(pat, date(2026, 3, 4), datetime(2026, 3, 4, 7, 5, tzinfo=UTC))
+    url = reverse("patient-detail", args=[pat.pk])
+    assert _count(alice_client, "get", url) == (200, EXPECTED["patient page"])
+    # The last one read in the patient's own query is the one the page names.
+    assert "Last one sent 4 Mar 2026, 07:05." in alice_client.get(url).text
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED))

@@ -15,7 +15,7 @@ from accounts.models import Clinic, DeletionRequest, Invitation, Membership, Pat
 from clinic.notifications.models import ReminderSettings
 from clinic.patients.forms import NEEDS_ATTENTION, NO_CURRENT_PLAN
 from clinic.plans.models import Plan, PlanStatus, Screening, ScreeningAnswer
-from clinic.reminders.queries import ReminderLine, reminder_line
+from clinic.reminders.queries import ReminderLine, last_reminder_sent, reminder_line
 from clinic.review.attention import Attention, answers_with_clearance, attention_for
 from clinic.review.flags import annotate_stored_flag, refresh_if_stale
 from clinic.review.queries import annotate_for_review, attach_reviews
@@ -232,8 +232,9 @@ def patient_page_rows() -> QuerySet[Patient]:
     """Patients with what their page shows one of each, for the access
     check's query (``accounts.access.clinic_patient``): the latest
     invitation, an open request to delete the account, the highest safety
-    version read, the reminder settings, whether a plan is current and
-    whether side effects wait to be seen (only then are they read)."""
+    version read, the reminder settings with when the last reminder went,
+    whether a plan is current and whether side effects wait to be seen (only
+    then are they read)."""
     invitation = Invitation.objects.filter(patient=OuterRef("pk")).order_by("-created_at")
     deletion = DeletionRequest.objects.filter(
         patient=OuterRef("pk"), withdrawn_at__isnull=True, handled_at__isnull=True
@@ -258,6 +259,7 @@ def patient_page_rows() -> QuerySet[Patient]:
         page_read_number=first(read, "version__number"),
         page_reminders_on=first(chosen, "reminders_on"),
         page_remind_at=first(chosen, "remind_at"),
+        page_last_reminder=Subquery(last_reminder_sent(OuterRef("pk"))),
         page_has_plan=Exists(Plan.objects.current().filter(patient=OuterRef("pk"))),
         page_unseen=Exists(SideEffectReport.objects.unseen().filter(patient=OuterRef("pk"))),
     )
@@ -325,7 +327,7 @@ def patient_page(patient: Patient, now: datetime) -> PatientPage:
         safety_version=current,
         safety_read=read,
         safety_read_state=safety_read(read.version.number if read else None, current),
-        reminders=reminder_line(patient, chosen=chosen),
+        reminders=reminder_line(patient, chosen=chosen, last_sent_at=row.page_last_reminder),
         deletion_request=deletion,
     )
 

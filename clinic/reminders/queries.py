@@ -9,6 +9,8 @@ changed it) leaves this module.
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from django.db.models import QuerySet
+
 from accounts.models import Patient
 from clinic.notifications.models import ReminderSettings
 from clinic.reminders.models import SentReminder
@@ -28,10 +30,20 @@ class ReminderLine:
 NOT_READ = object()
 
 
-def reminder_line(patient: Patient, *, chosen=NOT_READ) -> ReminderLine:
+def last_reminder_sent(patient) -> QuerySet:
+    """When the patient's last reminder email left, as one value (a subquery
+    with ``OuterRef``, or the query itself with a patient)."""
+    return (
+        SentReminder.objects.filter(patient=patient, email__sent_at__isnull=False)
+        .order_by("-email__sent_at")
+        .values_list("email__sent_at", flat=True)[:1]
+    )
+
+
+def reminder_line(patient: Patient, *, chosen=NOT_READ, last_sent_at=NOT_READ) -> ReminderLine:
     """The patient's reminders as their practitioner sees them, in two queries
-    at most; one less when the caller read ``chosen``, (reminders on, time)
-    or None for no settings."""
+    at most; none when the caller read ``chosen``, (reminders on, time) or
+    None for no settings, and ``last_sent_at`` (``last_reminder_sent``)."""
     zone = patient.zone.key
     if chosen is NOT_READ:
         chosen = (
@@ -44,10 +56,6 @@ def reminder_line(patient: Patient, *, chosen=NOT_READ) -> ReminderLine:
     reminders_on, remind_at = chosen
     if not reminders_on:
         return ReminderLine(state=OFF, remind_at=None, zone=zone, last_sent_at=None)
-    last_sent_at = (
-        SentReminder.objects.filter(patient=patient, email__sent_at__isnull=False)
-        .order_by("-email__sent_at")
-        .values_list("email__sent_at", flat=True)
-        .first()
-    )
+    if last_sent_at is NOT_READ:
+        last_sent_at = last_reminder_sent(patient).first()
     return ReminderLine(state=ON, remind_at=remind_at, zone=zone, last_sent_at=last_sent_at)
