@@ -163,6 +163,20 @@ def test_unseen_side_effects_are_one_more_query_on_the_patient_page(world, pat, 
     assert _count(alice_client, "get", url) == (200, EXPECTED["patient page"] + 1)
 
 
+def test_today_ticked_off_costs_the_same_and_its_reports_one_more(world, pat, pat_client):
+    log = SessionLog.objects.create(
+        planned_session=world["today_session"], pain_before=5, pain_after=3, relaxation=7
+    )
+    home = reverse("patient-home")
+    assert _count(pat_client, "get", home) == (200, EXPECTED["patient home"])
+    assert "Side effects you reported with this session" not in pat_client.get(home).text
+    report_side_effect(
+        pat, codes=[], details="Sore heels afterwards.", submission_key=uuid4(), session_log=log
+    )
+    assert _count(pat_client, "get", home) == (200, EXPECTED["patient home"] + 1)
+    assert "Side effects you reported with this session" in pat_client.get(home).text
+
+
 def test_reminders_on_with_one_sent_cost_the_patient_page_no_query(world, pat, alice_client):
     ReminderSettings.objects.create(patient=pat, reminders_on=True, remind_at=time(7, 5))
     _sent(pat, date(2026, 3, 4), datetime(2026, 3, 4, 7, 5, tzinfo=UTC))

@@ -118,12 +118,15 @@ def card(
     log=UNREAD,
     just_ticked: bool = False,
     position=UNREAD,
+    any_reports: bool | None = None,
 ) -> Card:
     """The session card: the session, and its log if it was ticked off.
     ``log`` when the caller has just read it (``None``: not ticked off);
     ``just_ticked`` when that log was made in this request, so no side effect
     can have been reported with it yet; ``position``, the session's published
-    position, when the caller has read it."""
+    position, when the caller has read it; ``any_reports``, whether side
+    effects were reported with the log, when the caller knows (False spares
+    reading them)."""
     today = today or patient_today(patient)
     if log is UNREAD:
         log = log_of(session)
@@ -133,7 +136,7 @@ def card(
         state = DONE
         if details is None:
             details = details_form(log=log)
-        if not just_ticked:
+        if not just_ticked and any_reports is not False:
             reports = tuple(
                 ReportLink(report.pk, ", ".join(_signs(report)))
                 for report in log.side_effect_reports.all()
@@ -262,6 +265,7 @@ def home(patient: Patient, *, screening=UNREAD) -> Home:
             today=today,
             log=log_read_with(session),
             position=position_from_row(session.position_row),
+            any_reports=session.log_has_reports,
         )
         if state == SESSION
         else None,
@@ -312,7 +316,8 @@ def _today_and_next(
     patient: Patient, plan: Plan | None, today: date
 ) -> tuple[PlannedSession | None, tuple[PlannedSession, ...], bool]:
     """In one query: today's session as ``session_for_day`` finds it (with its
-    plan, its log and its published position as ``position_row``), the next
+    plan, its log, whether side effects were reported with the log as
+    ``log_has_reports``, and its published position as ``position_row``), the next
     few sessions of an active plan, and, when there is a session today,
     whether the patient has answered the reminder offer (or chosen in
     Settings)."""
@@ -329,9 +334,12 @@ def _today_and_next(
         .annotate(
             offer_answered=Exists(answered),
             position_row=published_position_named(OuterRef("position")),
+            log_has_reports=Exists(SideEffectReport.objects.filter(session_log=OuterRef("log"))),
         )
         .order_by("date")[: 1 + UPCOMING]
     )
+    for row in rows:
+        row.patient = patient  # theirs by the filter: no second read of it
     session = rows[0] if rows and rows[0].date == today else None
     upcoming = tuple(row for row in rows if row.date > today)[:UPCOMING]
     # Only asked with a session today, when there is a row to carry the answer.

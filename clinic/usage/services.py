@@ -330,12 +330,15 @@ def session_for_day(patient: Patient, day: date) -> PlannedSession | None:
     """The patient's session on ``day``: their active plan's, or one they
     already ticked off (which stays when the plan is paused that day). Its
     plan and its log (``log_read_with``) come in the same query."""
-    return (
+    session = (
         PlannedSession.objects.filter(patient=patient, date=day)
         .filter(Q(plan__status=PlanStatus.ACTIVE) | Q(log__isnull=False))
         .select_related("plan", "log")
         .first()
     )
+    if session is not None:
+        session.patient = patient  # theirs by the filter: no second read of it
+    return session
 
 
 def log_of(session: PlannedSession) -> SessionLog | None:
