@@ -1,8 +1,10 @@
 """The patient's care version: a number raised with every write to the rows
 their flags are worked out from (screenings and their answers and
 confirmations, plans, clearances, planned sessions, session logs, side-effect
-reports). The review stores each patient's flag with the version it was worked
-out for; a different number means the stored flag is out of date.
+reports). The same UPDATE marks the patient's stored flag out of date
+(``Patient.flag_until``); the review stores a worked-out flag only while the
+version is still the one it read (``clinic.review.flags``), so a write landing
+after that read leaves the flag out of date, never wrong.
 
 The care apps sit above ``accounts``, so each writer calls ``care_changed``
 itself, in the transaction that writes (``clinic.review.apps`` adds signals
@@ -16,7 +18,7 @@ from contextvars import ContextVar
 
 from django.db.models import F
 
-from accounts.models import Patient
+from accounts.models import FLAG_OUT_OF_DATE, Patient
 
 # Set inside ``changing_care_of``: the patient's version is raised already.
 _raised: ContextVar[bool] = ContextVar("care_version_raised", default=False)
@@ -24,11 +26,14 @@ _raised: ContextVar[bool] = ContextVar("care_version_raised", default=False)
 
 def care_changed(**lookup: object) -> None:
     """Raise the care version of the patients ``lookup`` finds (``pk=...``, or
-    a relation such as ``plans=plan_id``): one conditional UPDATE. Inside
-    ``changing_care_of`` it is raised already, and nothing is done."""
+    a relation such as ``plans=plan_id``) and mark their stored flags out of
+    date: one conditional UPDATE. Inside ``changing_care_of`` it is raised
+    already, and nothing is done."""
     if _raised.get():
         return
-    Patient.objects.filter(**lookup).update(care_version=F("care_version") + 1)
+    Patient.objects.filter(**lookup).update(
+        care_version=F("care_version") + 1, flag_until=FLAG_OUT_OF_DATE
+    )
 
 
 @contextmanager

@@ -3,13 +3,13 @@
 import hashlib
 import secrets
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -114,6 +114,22 @@ class Clinic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # The days of the patients who follow the clinic's zone move with it:
+        # their stored flags are out of date (``clinic.review.flags``).
+        update_fields = kwargs.get("update_fields")
+        writes_zone = update_fields is None or "time_zone" in update_fields
+        if self._state.adding or not writes_zone:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            before = Clinic.objects.filter(pk=self.pk).values_list("time_zone", flat=True).first()
+            super().save(*args, **kwargs)
+            if before is not None and before != self.time_zone:
+                self.patients.filter(time_zone="").update(
+                    care_version=models.F("care_version") + 1, flag_until=FLAG_OUT_OF_DATE
+                )
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -136,6 +152,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.clinic})"
+
+
+# A stored flag holding until this instant is out of date: what every care
+# write (``accounts.care``) and a change of zone set ``Patient.flag_until`` to.
+FLAG_OUT_OF_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+# Written only by the refresh of ``clinic.review.flags`` and by the writers
+# that mark the flag out of date, never by a full save of a record read earlier.
+FLAG_FIELDS = ("care_version", "flagged", "flag_safety_version", "flag_until")
 
 
 class Patient(models.Model):
@@ -165,11 +189,27 @@ class Patient(models.Model):
     # worked out from (``accounts.care.care_changed``), so a flag stored for an
     # older value is known to be out of date.
     care_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # The patient list's flag, stored (``clinic.review.flags``): whether the
+    # review flags the patient, as worked out for the published safety
+    # version ``flag_safety_version`` (0 for none) and the patient's day,
+    # which ends at ``flag_until`` (the next midnight in their zone). A care
+    # write or a change of zone sets ``flag_until`` to ``FLAG_OUT_OF_DATE``.
+    flagged = models.BooleanField(default=False, editable=False)
+    flag_safety_version = models.PositiveIntegerField(default=0, editable=False)
+    flag_until = models.DateTimeField(default=FLAG_OUT_OF_DATE, editable=False)
 
     class Meta:
         ordering = ["full_name"]
-        # The patient list: one clinic's patients in name order.
-        indexes = [models.Index(fields=["clinic", "full_name"], name="patient_clinic_name")]
+        indexes = [
+            # Other lists of one clinic's patients in name order.
+            models.Index(fields=["clinic", "full_name"], name="patient_clinic_name"),
+            # The patient list's page: flagged first, then by name; its counts.
+            models.Index(fields=["clinic", "-flagged", "full_name", "id"], name="patient_list_order"),
+            # The flags out of date: the lowest and the highest of these.
+            models.Index(
+                fields=["clinic", "flag_safety_version", "flag_until"], name="patient_flag_fresh"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "clinic",
@@ -183,15 +223,23 @@ class Patient(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        # A full save of a record read earlier would write back an older
-        # ``care_version`` and make out-of-date flags look current; only
-        # ``care_changed`` moves it.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "care_version"
-            ]
+        # A full save of a record read earlier would write back an older care
+        # version and stored flag, and make out-of-date flags look current;
+        # only ``accounts.care`` and ``clinic.review.flags`` write them.
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None:
+                fields = [
+                    field.name
+                    for field in self._meta.concrete_fields
+                    if not field.primary_key and field.name not in FLAG_FIELDS
+                ]
+            fields = list(fields)
+            if "time_zone" in fields and "flag_until" not in fields:
+                # Another zone, another day: the flag is worked out again.
+                self.flag_until = FLAG_OUT_OF_DATE
+                fields.append("flag_until")
+            kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 
     def clean(self):

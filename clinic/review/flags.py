@@ -1,36 +1,49 @@
-"""The patient list's flags, stored (``StoredFlag``) so that ordering,
-filtering and counting a clinic's patients do not work every flag out again
-on each request.
+"""The patient list's flags, stored on each patient's row (``Patient.flagged``)
+so that ordering, filtering and counting a clinic's patients read an index
+and do not work every flag out again on each request.
 
-A stored flag is current while three things stand: the patient's own date
-(their zone's, or the clinic's), the published safety version and the
-patient's care version (raised with every write to their care rows:
-``accounts.care``). ``refresh_stale`` finds the clinic's patients whose row is
-missing or out of date and works out just theirs, in one statement: an
-``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` whose SELECT reads the care
-version and the care rows in the same snapshot, so the version stored is the
-one the flag was worked out from. A write that lands after that snapshot
-raises the version past it and leaves the row out of date, never wrong.
+A stored flag holds for the safety version it was worked out for
+(``flag_safety_version``) until the end of the patient's day
+(``flag_until``: the next midnight in their zone, or the clinic's). Every care
+write raises the patient's care version and sets ``flag_until`` back to
+``FLAG_OUT_OF_DATE`` in one UPDATE (``accounts.care``), as does a change of
+the patient's zone (``Patient.save``) or of the clinic's (``Clinic.save``).
+
+So a flag is out of date exactly when ``(flag_safety_version, flag_until)`` is
+at or below ``(the published version, now)``, or above ``(the published
+version, now + LONGEST_DAY)`` (worked out for a later day or a later version:
+the clock or the version went back). Both are ranges of the index
+``patient_flag_fresh`` (clinic, flag_safety_version, flag_until):
+``out_of_date`` reads the lowest and the highest of the clinic's rows through
+it and touches only the patients out of date, however many the clinic has.
+
+``refresh_stale`` works out just those, in one ``UPDATE ... FROM (SELECT
+...)`` per batch whose SELECT reads the care version, the zones and the care
+rows in the same snapshot. The UPDATE stores a flag only where the patient's
+care version and zone are still the ones read (PostgreSQL checks them again
+on the newest row if a writer got there first), so a write landing after the
+read leaves the flag out of date, never wrong.
 
 After a zone's midnight every patient living by it is out of date; the
 scheduled job ``review.refresh_flags`` catches up every few minutes, so the
 list rarely pays for it."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import Clinic, Patient
-from clinic.review.models import StoredFlag
 from clinic.review.queries import annotate_flagged
 from mats.services import current_safety_version
 
-# Patients worked out in one statement by the scheduled job.
+# Patients read and worked out in one statement.
 BATCH = 500
+# Longer than any day (clocks going back by up to two hours): a flag holding
+# beyond now + this was worked out for a later day.
+LONGEST_DAY = timedelta(hours=26)
 
 
 def _safety_number() -> int:
@@ -38,89 +51,126 @@ def _safety_number() -> int:
     return current.number if current is not None else 0
 
 
-def refresh_stale(
-    clinic: Clinic, zones: set[str], now: datetime, *, limit: int | None = None
-) -> int:
-    """Work out and store the flag of each of ``clinic``'s patients whose
-    stored flag is missing or out of date (at most ``limit`` of them), in one
-    statement. Returns how many were stored."""
+def next_midnight(zone: str, now: datetime) -> datetime:
+    """When the day of ``now`` in ``zone`` ends: the next day's first instant."""
+    tz = ZoneInfo(zone)
+    day = timezone.localdate(now, timezone=tz) + timedelta(days=1)
+    # A midnight skipped by the clocks (fold 0) is the instant they jump.
+    return datetime.combine(day, time(), tzinfo=tz)
+
+
+def out_of_date(clinic: Clinic, now: datetime, *, limit: int = BATCH) -> list[tuple[int, str]]:
+    """The clinic's patients whose stored flag is out of date, at most
+    ``limit`` from each end of the index (the lowest first, the highest
+    first), with their own zone ("" for the clinic's): one statement of two
+    index range scans, touching only those patients."""
     number = _safety_number()
-    stored = annotate_flagged(Patient.objects.filter(clinic_id=clinic.pk), clinic, zones, now)
-    stale = (
-        Q(stored_flag__isnull=True)
-        | Q(stored_flag__day__lt=F("review_today"))
-        | Q(stored_flag__day__gt=F("review_today"))
-        | Q(stored_flag__safety_version__lt=number)
-        | Q(stored_flag__safety_version__gt=number)
-        | Q(stored_flag__care_version__lt=F("care_version"))
-        | Q(stored_flag__care_version__gt=F("care_version"))
+    quote = connection.ops.quote_name
+    table = quote(Patient._meta.db_table)
+    pk, zone, clinic_id = (quote(Patient._meta.get_field(name).column) for name in ("id", "time_zone", "clinic"))
+    version, until = quote("flag_safety_version"), quote("flag_until")
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def end(compare: str, direction: str) -> str:
+        # Only quoted names and fixed words are formatted in; values are parameters.
+        return (
+            f"SELECT {pk}, {zone} FROM {table} WHERE {clinic_id} = %s"  # noqa: S608
+            f" AND ({version}, {until}) {compare} (%s, %s)"
+            f" ORDER BY {version} {direction}, {until} {direction} LIMIT %s"
+        )
+
+    sql = (
+        f"SELECT * FROM ({end('<=', 'ASC')}) AS lowest"  # noqa: S608
+        f" UNION SELECT * FROM ({end('>', 'DESC')}) AS highest"
+    )
+    params = [
+        *(clinic.pk, number, adapt(now), limit),
+        *(clinic.pk, number, adapt(now + LONGEST_DAY), limit),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(cursor.fetchall())
+
+
+def _until(clinic: Clinic, zones: set[str], now: datetime) -> Case:
+    """The end of each patient's day, as ``annotate_flagged`` picks their zone."""
+    return Case(
+        *[
+            When(time_zone=zone, then=Value(next_midnight(zone, now)))
+            for zone in sorted(zones)
+        ],
+        default=Value(next_midnight(clinic.time_zone, now)),
+        output_field=DateTimeField(),
+    )
+
+
+def store_flags(clinic: Clinic, patients: list[tuple[int, str]], now: datetime) -> int:
+    """Work out and store the flags of ``patients`` (pk and own zone, as
+    ``out_of_date`` gives them), in one statement. Returns how many were
+    stored: fewer when a care write or a change of zone got there first."""
+    if not patients:
+        return 0
+    number = _safety_number()
+    zones = {zone for _, zone in patients if zone}
+    read = Patient.objects.filter(
+        Q(time_zone="") | Q(time_zone__in=zones),
+        pk__in=[pk for pk, _ in patients],
+        clinic_id=clinic.pk,
+        # The zone the default day follows, read in the same snapshot.
+        clinic__time_zone=clinic.time_zone,
     )
     found = (
-        stored.filter(stale)
-        .annotate(flag_patient=F("pk"), flag_safety_version=Value(number))
-        .values("flag_patient", "flagged", "review_today", "flag_safety_version", "care_version")
-        .order_by("pk")
+        annotate_flagged(read, clinic, zones, now)
+        .annotate(
+            worked_out_for=F("pk"),
+            worked_out_until=_until(clinic, zones, now),
+            worked_out_version=Value(number),
+            read_care_version=F("care_version"),
+            read_time_zone=F("time_zone"),
+        )
+        .values(
+            "worked_out_for",
+            "flagged_now",
+            "worked_out_until",
+            "worked_out_version",
+            "read_care_version",
+            "read_time_zone",
+        )
+        .order_by()
     )
-    if limit is not None:
-        found = found[:limit]
     select, params = found.query.sql_with_params()
     quote = connection.ops.quote_name
-    table = quote(StoredFlag._meta.db_table)
-    kept = ("flagged", "day", "safety_version", "care_version")
-    targets = ", ".join(map(quote, ("patient_id", *kept)))
-    read = ("flag_patient", "flagged", "review_today", "flag_safety_version", "care_version")
-    sources = ", ".join(map(quote, read))
-    updates = ", ".join(f"{name} = excluded.{name}" for name in map(quote, kept))
-    # Only quoted names are formatted in; every value stays a parameter.
-    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
-    sql = f"INSERT INTO {table} ({targets}) SELECT {sources} FROM ({select}) AS computed WHERE true ON CONFLICT ({quote('patient_id')}) DO UPDATE SET {updates}"  # noqa: E501, S608
+    table = quote(Patient._meta.db_table)
+    # Only quoted names are formatted in; every value stays a parameter. The
+    # care version and zone are compared again on the row being written: a
+    # writer that committed since the SELECT's snapshot wins.
+    sql = (
+        f"UPDATE {table} SET {quote('flagged')} = computed.{quote('flagged_now')},"  # noqa: S608
+        f" {quote('flag_safety_version')} = computed.{quote('worked_out_version')},"
+        f" {quote('flag_until')} = computed.{quote('worked_out_until')}"
+        f" FROM ({select}) AS computed"
+        f" WHERE {table}.{quote('id')} = computed.{quote('worked_out_for')}"
+        f" AND {table}.{quote('care_version')} = computed.{quote('read_care_version')}"
+        f" AND {table}.{quote('time_zone')} = computed.{quote('read_time_zone')}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
 
-def zones_and_staleness(clinic: Clinic, now: datetime) -> tuple[set[str], bool]:
-    """The zones ``clinic``'s patients set for themselves (``own_zones``), and
-    whether any stored flag is missing or out of date, from one small query
-    grouped by zone: cheaper than asking ``refresh_stale``, whose statement
-    costs its planning even when it stores nothing."""
-    number = _safety_number()
-    rows = (
-        Patient.objects.filter(clinic_id=clinic.pk)
-        .order_by()
-        .values("time_zone")
-        .annotate(
-            first_day=Min("stored_flag__day"),
-            last_day=Max("stored_flag__day"),
-            # Missing rows, another safety version or care version.
-            unsure=Count(
-                "pk",
-                filter=Q(stored_flag__isnull=True)
-                | ~Q(stored_flag__safety_version=number)
-                | ~Q(stored_flag__care_version=F("care_version")),
-            ),
-        )
-        .values_list("time_zone", "first_day", "last_day", "unsure")
-    )
-    zones, stale = set(), False
-    for zone, first_day, last_day, unsure in rows:
-        if zone:
-            zones.add(zone)
-        today = timezone.localdate(now, timezone=ZoneInfo(zone or clinic.time_zone))
-        stale = stale or bool(unsure) or first_day != today or last_day != today
-    return zones, stale
-
-
-def refresh_if_stale(clinic: Clinic, now: datetime) -> int:
-    """What the list does first: store the flags out of date, if any."""
-    zones, stale = zones_and_staleness(clinic, now)
-    return refresh_stale(clinic, zones, now) if stale else 0
-
-
-def annotate_stored_flag(patients: QuerySet[Patient]) -> QuerySet[Patient]:
-    """Add ``flagged``, the stored flag (no row yet counts as not flagged:
-    ``refresh_stale`` has just written every row the list needs)."""
-    return patients.annotate(flagged=Coalesce(F("stored_flag__flagged"), Value(False)))
+def refresh_stale(clinic: Clinic, now: datetime) -> int:
+    """Bring every out-of-date flag of ``clinic`` up to date, in batches: one
+    query when none is (what the list does first on each request). Returns
+    how many were stored."""
+    total = 0
+    while True:
+        stale = out_of_date(clinic, now)
+        stored = store_flags(clinic, stale, now)
+        total += stored
+        # Done when a batch was not full; a batch storing nothing (every
+        # patient in it written to meanwhile) is left to the next request.
+        if len(stale) < BATCH or not stored:
+            return total
 
 
 def refresh_stale_flags(now: datetime) -> int:
@@ -129,9 +179,5 @@ def refresh_stale_flags(now: datetime) -> int:
     stores what it read in one snapshot. Returns how many were stored."""
     total = 0
     for clinic in Clinic.objects.filter(patients__isnull=False).distinct().order_by("pk"):
-        zones, stale = zones_and_staleness(clinic, now)
-        while stale:
-            stored = refresh_stale(clinic, zones, now, limit=BATCH)
-            total += stored
-            stale = stored == BATCH
+        total += refresh_stale(clinic, now)
     return total

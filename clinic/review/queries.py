@@ -120,7 +120,7 @@ def own_zones(clinic: Clinic) -> set[str]:
 def annotate_flagged(
     patients: QuerySet[Patient], clinic: Clinic, zones: set[str], now: datetime
 ) -> QuerySet[Patient]:
-    """Add ``flagged``: whether ``attach_reviews`` would give the patient any
+    """Add ``flagged_now``: whether ``attach_reviews`` would give the patient any
     flag (the safety ones of ``annotate_attention``, then pain rising, a
     session much longer than prescribed in the last 7 days, 3 or more
     sessions missed in a row, under half done in the last 7 days), for the
@@ -210,7 +210,7 @@ def annotate_flagged(
         .values("count")
     )
     return patients.annotate(
-        flagged=Case(
+        flagged_now=Case(
             When(
                 Q(needs_attention=True)
                 | GreaterThan(Coalesce(Subquery(fortnight), 0), 0)

@@ -76,7 +76,7 @@ def _random_patients(clinic, practitioner, count: int, seed: int) -> None:
 def _both(clinic, now) -> list[tuple[str, bool, tuple]]:
     patients = Patient.objects.filter(clinic=clinic)
     in_sql = dict(
-        annotate_flagged(patients, clinic, own_zones(clinic), now).values_list("pk", "flagged")
+        annotate_flagged(patients, clinic, own_zones(clinic), now).values_list("pk", "flagged_now")
     )
     found = list(annotate_for_review(patients, now).select_related("clinic"))
     attach_reviews(found, now)

@@ -1,8 +1,10 @@
-"""The patient list's stored flags (``clinic.review.flags``): every service
-that writes a care row raises the patient's care version, so the stored flag
-is out of date until worked out again, and then says what ``annotate_flagged``
-says; a zone's midnight, another safety version or a write landing after the
-refresh leave a row out of date, never wrong; the scheduled job catches up."""
+"""The patient list's stored flags (``clinic.review.flags``, on the patient's
+row): every service that writes a care row raises the patient's care version
+and marks the stored flag out of date until worked out again, and then it says
+what ``annotate_flagged`` says; a zone's midnight, another safety version, a
+change of zone or a write landing after the refresh leave a flag out of date,
+never wrong; a full save of the patient never brings an old flag back; the
+scheduled job catches up."""
 
 from datetime import datetime, timedelta
 from uuid import uuid4
@@ -16,7 +18,7 @@ from django.utils.module_loading import import_string
 from accounts.audit import Actor
 from accounts.care import care_changed
 from accounts.clock import patient_today
-from accounts.models import Patient
+from accounts.models import FLAG_OUT_OF_DATE, Patient
 from clinic.background.schedule import JOBS
 from clinic.plans.screening import confirm_withdrawal
 from clinic.plans.services import (
@@ -26,13 +28,27 @@ from clinic.plans.services import (
     resume_plan,
 )
 from clinic.review import flags
-from clinic.review.flags import refresh_stale, refresh_stale_flags, zones_and_staleness
-from clinic.review.models import StoredFlag
+from clinic.review.flags import (
+    LONGEST_DAY,
+    next_midnight,
+    out_of_date,
+    refresh_stale,
+    refresh_stale_flags,
+    store_flags,
+)
 from clinic.review.queries import annotate_flagged, own_zones
 from clinic.review.services import mark_reports_seen
 from clinic.usage.models import SideEffectReport
 from clinic.usage.rules import LogDetails
-from clinic.usage.services import check_off, report_side_effect, save_details, undo_check_off
+from clinic.usage.services import (
+    check_off,
+    report_side_effect,
+    save_details,
+    set_time_zone,
+    undo_check_off,
+)
+from mats.models import Contraindication
+from mats.services import publish_safety_version
 from tests.factories import bulk_patients_with_plans, make_plan, screen
 
 LONDON = ZoneInfo("Europe/London")
@@ -42,16 +58,25 @@ def _computed(patient, now=None) -> bool:
     clinic = patient.clinic
     now = now or timezone.now()
     found = annotate_flagged(Patient.objects.filter(pk=patient.pk), clinic, own_zones(clinic), now)
-    return found.get().flagged
+    return found.get().flagged_now
 
 
 def _refresh(patient, now=None) -> int:
-    clinic = patient.clinic
-    return refresh_stale(clinic, own_zones(clinic), now or timezone.now())
+    return refresh_stale(Patient.objects.get(pk=patient.pk).clinic, now or timezone.now())
 
 
 def _stored(patient) -> bool:
-    return StoredFlag.objects.get(patient=patient).flagged
+    return Patient.objects.values_list("flagged", flat=True).get(pk=patient.pk)
+
+
+def _until(patient):
+    return Patient.objects.values_list("flag_until", flat=True).get(pk=patient.pk)
+
+
+def _stale(patient, now=None) -> list[int]:
+    """The pks of the patient's clinic whose flags are out of date."""
+    clinic = Patient.objects.get(pk=patient.pk).clinic
+    return [pk for pk, _ in out_of_date(clinic, now or timezone.now())]
 
 
 def _version(patient) -> int:
@@ -171,14 +196,98 @@ def zoned(pat):
 def test_a_zones_midnight_leaves_its_patients_flags_out_of_date(zoned, time_machine):
     pat, tokyo = zoned
     time_machine.move_to(datetime(2026, 6, 1, 23, 30, tzinfo=LONDON), tick=False)
+    assert _stale(pat) == [pat.pk, tokyo.pk]  # never worked out
     assert _refresh(pat) == 2
-    assert zones_and_staleness(pat.clinic, timezone.now()) == ({"Asia/Tokyo"}, False)
-    # London's midnight; Tokyo's was hours ago.
-    time_machine.move_to(datetime(2026, 6, 2, 0, 10, tzinfo=LONDON), tick=False)
-    assert zones_and_staleness(pat.clinic, timezone.now()) == ({"Asia/Tokyo"}, True)
+    assert _stale(pat) == []
+    assert _until(pat) == datetime(2026, 6, 2, tzinfo=LONDON)
+    assert _until(tokyo) == datetime(2026, 6, 3, tzinfo=ZoneInfo("Asia/Tokyo"))
+    # A minute before London's midnight both still hold.
+    time_machine.move_to(datetime(2026, 6, 1, 23, 59, tzinfo=LONDON), tick=False)
+    assert _stale(pat) == []
+    # London's midnight; Tokyo's was hours ago, and its next is hours away.
+    time_machine.move_to(datetime(2026, 6, 2, 0, 0, tzinfo=LONDON), tick=False)
+    assert _stale(pat) == [pat.pk]
     assert _refresh(pat) == 1
-    assert StoredFlag.objects.get(patient=pat).day == datetime(2026, 6, 2).date()
-    assert StoredFlag.objects.get(patient=tokyo).day == datetime(2026, 6, 2).date()
+    assert _until(pat) == datetime(2026, 6, 3, tzinfo=LONDON)
+    # Tokyo's midnight: only Toshi.
+    time_machine.move_to(datetime(2026, 6, 3, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False)
+    assert _stale(pat) == [tokyo.pk]
+    assert _refresh(pat) == 1
+    assert _stale(pat) == []
+
+
+def test_a_clock_set_back_a_day_leaves_the_flags_out_of_date(zoned, time_machine):
+    pat, tokyo = zoned
+    time_machine.move_to(datetime(2026, 6, 3, 12, 0, tzinfo=LONDON), tick=False)
+    _refresh(pat)
+    time_machine.move_to(datetime(2026, 6, 2, 11, 0, tzinfo=LONDON), tick=False)
+    assert _stale(pat) == [pat.pk, tokyo.pk]
+    assert _refresh(pat) == 2
+    assert _until(pat) == datetime(2026, 6, 3, tzinfo=LONDON)
+
+
+def test_every_midnight_is_within_the_longest_day():
+    """Else a flag just worked out would count as worked out for a later day."""
+    start = datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
+    for zone in ("Europe/London", "Antarctica/Troll", "America/Santiago", "Pacific/Apia"):
+        for hour in range(0, 366 * 24, 7):
+            now = start + timedelta(hours=hour)
+            assert now < next_midnight(zone, now) <= now + LONGEST_DAY
+
+
+def test_a_change_of_the_patients_zone_leaves_their_flag_out_of_date(zoned, time_machine):
+    pat, tokyo = zoned
+    time_machine.move_to(datetime(2026, 6, 1, 20, 0, tzinfo=LONDON), tick=False)
+    _refresh(pat)
+    set_time_zone(Patient.objects.get(pk=pat.pk), "Asia/Tokyo")
+    assert _stale(pat) == [pat.pk]
+    assert _refresh(pat) == 1
+    assert _until(pat) == datetime(2026, 6, 3, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_a_change_of_the_clinics_zone_leaves_its_followers_flags_out_of_date(
+    zoned, time_machine
+):
+    pat, tokyo = zoned
+    time_machine.move_to(datetime(2026, 6, 1, 20, 0, tzinfo=LONDON), tick=False)
+    _refresh(pat)
+    clinic = Patient.objects.get(pk=pat.pk).clinic
+    clinic.save()  # the same zone: nothing to work out again
+    assert _stale(pat) == []
+    clinic.time_zone = "Pacific/Kiritimati"
+    clinic.save()
+    # Toshi keeps his own zone.
+    assert _stale(pat) == [pat.pk]
+    assert _refresh(pat) == 1
+    assert _until(pat) == next_midnight("Pacific/Kiritimati", timezone.now())
+
+
+def test_a_full_save_of_a_patient_read_earlier_keeps_the_flag_out_of_date(pat, safety):
+    _refresh(pat)
+    earlier = Patient.objects.get(pk=pat.pk)
+    assert earlier.flag_until > timezone.now()
+    SideEffectReport.objects.create(
+        patient=pat, day=patient_today(pat), details="A bruise", submission_key=uuid4()
+    )
+    assert _stale(pat) == [pat.pk]
+    earlier.full_name = "Pat Renamed"
+    earlier.save()  # its flag and until are the ones read before the report
+    assert _stale(pat) == [pat.pk]
+    assert _stored(pat) is False
+    assert _refresh(pat) == 1
+    assert _stored(pat) is True
+
+
+def test_a_new_safety_version_leaves_every_flag_out_of_date(pat, safety, staff):
+    _refresh(pat)
+    assert _stale(pat) == []
+    Contraindication.objects.filter(code="pregnancy").update(
+        practitioner_explanation="Positions need adapting; lying on the side instead."
+    )
+    publish_safety_version(change_note="Clearer wording.", published_by=staff)
+    assert _stale(pat) == [pat.pk]
+    assert _refresh(pat) == 1
+    assert Patient.objects.get(pk=pat.pk).flag_safety_version == safety.number + 1
 
 
 def test_missed_sessions_flag_after_midnight(screened_pat, routine, time_machine):
@@ -199,22 +308,24 @@ def test_missed_sessions_flag_after_midnight(screened_pat, routine, time_machine
 
 def test_a_flag_stored_for_another_safety_version_is_out_of_date(pat, safety):
     _refresh(pat)
-    StoredFlag.objects.filter(patient=pat).update(safety_version=safety.number + 1)
-    assert zones_and_staleness(pat.clinic, timezone.now())[1] is True
-    assert _refresh(pat) == 1
-    assert StoredFlag.objects.get(patient=pat).safety_version == safety.number
+    for other in (safety.number + 1, safety.number - 1):
+        Patient.objects.filter(pk=pat.pk).update(flag_safety_version=other)
+        assert _stale(pat) == [pat.pk]
+        assert _refresh(pat) == 1
+        assert Patient.objects.get(pk=pat.pk).flag_safety_version == safety.number
 
 
 def test_a_write_after_the_refresh_leaves_the_row_out_of_date_not_wrong(alice_client, pat, safety):
     _refresh(pat)
     assert _stored(pat) is False
-    # A report lands just after the refresh read the care rows: the row holds
-    # the version it was worked out for, which the write has moved past.
-    stored_version = StoredFlag.objects.get(patient=pat).care_version
+    # A report lands just after the refresh read the care rows: the write
+    # raises the version and marks the flag out of date.
+    stored_version = _version(pat)
     SideEffectReport.objects.create(
         patient=pat, day=patient_today(pat), details="A bruise", submission_key=uuid4()
     )
     assert _version(pat) > stored_version
+    assert _until(pat) == FLAG_OUT_OF_DATE
     assert _stored(pat) is False  # not yet worked out again...
     response = alice_client.get(reverse("patient-list"), {"show": "attention"})
     assert response.status_code == 200
@@ -229,7 +340,7 @@ def test_the_list_counts_by_the_stored_flags_it_brought_up_to_date(
     bulk_patients_with_plans(clinic_a, alice, 2, prefix="Fine", done_every=1)
     response = alice_client.get(reverse("patient-list"))
     assert response.context["page"].flagged == 3
-    assert StoredFlag.objects.filter(patient__clinic=clinic_a).count() == 5
+    assert not Patient.objects.filter(clinic=clinic_a, flag_until=FLAG_OUT_OF_DATE).exists()
 
 
 def test_the_scheduled_job_brings_every_clinics_flags_up_to_date(
