@@ -205,7 +205,7 @@ class Patient(models.Model):
             models.Index(fields=["clinic", "full_name"], name="patient_clinic_name"),
             # The patient list's page: flagged first, then by name; its counts.
             models.Index(fields=["clinic", "-flagged", "full_name", "id"], name="patient_list_order"),
-            # The flags out of date: the lowest and the highest of these.
+            # The flags out of date: four ranges of these (clinic.review.flags).
             models.Index(
                 fields=["clinic", "flag_safety_version", "flag_until"], name="patient_flag_fresh"
             ),

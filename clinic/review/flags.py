@@ -9,13 +9,12 @@ write raises the patient's care version and sets ``flag_until`` back to
 ``FLAG_OUT_OF_DATE`` in one UPDATE (``accounts.care``), as does a change of
 the patient's zone (``Patient.save``) or of the clinic's (``Clinic.save``).
 
-So a flag is out of date exactly when ``(flag_safety_version, flag_until)`` is
-at or below ``(the published version, now)``, or above ``(the published
-version, now + LONGEST_DAY)`` (worked out for a later day or a later version:
-the clock or the version went back). Both are ranges of the index
-``patient_flag_fresh`` (clinic, flag_safety_version, flag_until):
-``out_of_date`` reads the lowest and the highest of the clinic's rows through
-it and touches only the patients out of date, however many the clinic has.
+So a flag is out of date exactly when its safety version is not the one
+published, or its day has ended (``flag_until`` at or before now), or has not
+begun (``flag_until`` beyond now + ``LONGEST_DAY``: the clock went back).
+Each is a range of the index ``patient_flag_fresh`` (clinic,
+flag_safety_version, flag_until): ``out_of_date`` reads the four ranges and
+touches only the patients out of date, however many the clinic has.
 
 ``refresh_stale`` works out just those, in one ``UPDATE ... FROM (SELECT
 ...)`` per batch whose SELECT reads the care version, the zones and the care
@@ -60,33 +59,35 @@ def next_midnight(zone: str, now: datetime) -> datetime:
 
 
 def out_of_date(clinic: Clinic, now: datetime, *, limit: int = BATCH) -> list[tuple[int, str]]:
-    """The clinic's patients whose stored flag is out of date, at most
-    ``limit`` from each end of the index (the lowest first, the highest
-    first), with their own zone ("" for the clinic's): one statement of two
-    index range scans, touching only those patients."""
+    """The clinic's patients whose stored flag is out of date (at most
+    ``limit`` of each kind: another safety version below or above, a day
+    ended, a day not begun), with their own zone ("" for the clinic's): one
+    statement of four range scans of the index ``patient_flag_fresh``,
+    touching only those patients. (Each kind is its own range so that the
+    planner's estimate of it comes from the column's statistics: a row
+    comparison would be estimated by its first column alone, as if every
+    patient matched.)"""
     number = _safety_number()
     quote = connection.ops.quote_name
     table = quote(Patient._meta.db_table)
-    pk, zone, clinic_id = (quote(Patient._meta.get_field(name).column) for name in ("id", "time_zone", "clinic"))
+    pk, zone, clinic_id = (
+        quote(Patient._meta.get_field(name).column) for name in ("id", "time_zone", "clinic")
+    )
     version, until = quote("flag_safety_version"), quote("flag_until")
     adapt = connection.ops.adapt_datetimefield_value
-
-    def end(compare: str, direction: str) -> str:
-        # Only quoted names and fixed words are formatted in; values are parameters.
-        return (
-            f"SELECT {pk}, {zone} FROM {table} WHERE {clinic_id} = %s"  # noqa: S608
-            f" AND ({version}, {until}) {compare} (%s, %s)"
-            f" ORDER BY {version} {direction}, {until} {direction} LIMIT %s"
-        )
-
-    sql = (
-        f"SELECT * FROM ({end('<=', 'ASC')}) AS lowest"  # noqa: S608
-        f" UNION SELECT * FROM ({end('>', 'DESC')}) AS highest"
-    )
-    params = [
-        *(clinic.pk, number, adapt(now), limit),
-        *(clinic.pk, number, adapt(now + LONGEST_DAY), limit),
+    kinds = [
+        (f"{version} < %s", [number]),
+        (f"{version} = %s AND {until} <= %s", [number, adapt(now)]),
+        (f"{version} = %s AND {until} > %s", [number, adapt(now + LONGEST_DAY)]),
+        (f"{version} > %s", [number]),
     ]
+    # Only quoted names and fixed words are formatted in; values are parameters.
+    sql = " UNION ".join(
+        f"SELECT * FROM (SELECT {pk}, {zone} FROM {table} WHERE {clinic_id} = %s AND {kind}"  # noqa: S608
+        f" ORDER BY {version}, {until} LIMIT %s) AS kind_{index}"
+        for index, (kind, _) in enumerate(kinds)
+    )
+    params = [value for _, values in kinds for value in (clinic.pk, *values, limit)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted(cursor.fetchall())
