@@ -204,7 +204,9 @@ class Patient(models.Model):
             # Other lists of one clinic's patients in name order.
             models.Index(fields=["clinic", "full_name"], name="patient_clinic_name"),
             # The patient list's page: flagged first, then by name; its counts.
-            models.Index(fields=["clinic", "-flagged", "full_name", "id"], name="patient_list_order"),
+            models.Index(
+                fields=["clinic", "-flagged", "full_name", "id"], name="patient_list_order"
+            ),
             # The flags out of date: four ranges of these (clinic.review.flags).
             models.Index(
                 fields=["clinic", "flag_safety_version", "flag_until"], name="patient_flag_fresh"

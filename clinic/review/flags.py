@@ -96,10 +96,7 @@ def out_of_date(clinic: Clinic, now: datetime, *, limit: int = BATCH) -> list[tu
 def _until(clinic: Clinic, zones: set[str], now: datetime) -> Case:
     """The end of each patient's day, as ``annotate_flagged`` picks their zone."""
     return Case(
-        *[
-            When(time_zone=zone, then=Value(next_midnight(zone, now)))
-            for zone in sorted(zones)
-        ],
+        *[When(time_zone=zone, then=Value(next_midnight(zone, now))) for zone in sorted(zones)],
         default=Value(next_midnight(clinic.time_zone, now)),
         output_field=DateTimeField(),
     )

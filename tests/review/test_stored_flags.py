@@ -34,7 +34,6 @@ from clinic.review.flags import (
     out_of_date,
     refresh_stale,
     refresh_stale_flags,
-    store_flags,
 )
 from clinic.review.queries import annotate_flagged, own_zones
 from clinic.review.services import mark_reports_seen
@@ -236,7 +235,7 @@ def test_every_midnight_is_within_the_longest_day():
 
 
 def test_a_change_of_the_patients_zone_leaves_their_flag_out_of_date(zoned, time_machine):
-    pat, tokyo = zoned
+    pat, _tokyo = zoned
     time_machine.move_to(datetime(2026, 6, 1, 20, 0, tzinfo=LONDON), tick=False)
     _refresh(pat)
     set_time_zone(Patient.objects.get(pk=pat.pk), "Asia/Tokyo")
@@ -245,10 +244,8 @@ def test_a_change_of_the_patients_zone_leaves_their_flag_out_of_date(zoned, time
     assert _until(pat) == datetime(2026, 6, 3, tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
-def test_a_change_of_the_clinics_zone_leaves_its_followers_flags_out_of_date(
-    zoned, time_machine
-):
-    pat, tokyo = zoned
+def test_a_change_of_the_clinics_zone_leaves_its_followers_flags_out_of_date(zoned, time_machine):
+    pat, _tokyo = zoned
     time_machine.move_to(datetime(2026, 6, 1, 20, 0, tzinfo=LONDON), tick=False)
     _refresh(pat)
     clinic = Patient.objects.get(pk=pat.pk).clinic
