@@ -58,15 +58,18 @@ def next_midnight(zone: str, now: datetime) -> datetime:
     return datetime.combine(day, time(), tzinfo=tz)
 
 
-def out_of_date(clinic: Clinic, now: datetime, *, limit: int = BATCH) -> list[tuple[int, str]]:
+def out_of_date(
+    clinic: Clinic, now: datetime, *, limit: int | None = None
+) -> list[tuple[int, str]]:
     """The clinic's patients whose stored flag is out of date (at most
-    ``limit`` of each kind: another safety version below or above, a day
-    ended, a day not begun), with their own zone ("" for the clinic's): one
-    statement of four range scans of the index ``patient_flag_fresh``,
-    touching only those patients. (Each kind is its own range so that the
-    planner's estimate of it comes from the column's statistics: a row
-    comparison would be estimated by its first column alone, as if every
+    ``limit``, else ``BATCH``, of each kind: another safety version below or
+    above, a day ended, a day not begun), with their own zone ("" for the
+    clinic's): one statement of four range scans of the index
+    ``patient_flag_fresh``, touching only those patients. (Each kind is its
+    own range so that the planner estimates it from the column's statistics:
+    a row comparison is estimated by its first column alone, as if every
     patient matched.)"""
+    limit = BATCH if limit is None else limit
     number = _safety_number()
     quote = connection.ops.quote_name
     table = quote(Patient._meta.db_table)
