@@ -163,15 +163,17 @@ def refresh_stale(clinic: Clinic, now: datetime) -> int:
     """Bring every out-of-date flag of ``clinic`` up to date, in batches: one
     query when none is (what the list does first on each request). Returns
     how many were stored."""
-    total = 0
+    total, before = 0, None
     while True:
         stale = out_of_date(clinic, now)
         stored = store_flags(clinic, stale, now)
         total += stored
-        # Done when a batch was not full; a batch storing nothing (every
-        # patient in it written to meanwhile) is left to the next request.
-        if len(stale) < BATCH or not stored:
+        # Done when a batch was not full. A batch storing nothing (every
+        # patient in it written to meanwhile) or found again as it was is
+        # left to the next request.
+        if len(stale) < BATCH or not stored or stale == before:
             return total
+        before = stale
 
 
 def refresh_stale_flags(now: datetime) -> int:
