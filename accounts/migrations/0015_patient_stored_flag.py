@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0013_patient_care_version'),
+        ('accounts', '0014_user_session'),
     ]
 
     operations = [
