@@ -18,7 +18,11 @@ from clinic.usage.pages import (
     _today_and_next_rows,
 )
 from clinic.usage.services import check_off
-from mats.services import acknowledge_safety_version
+from mats.services import (
+    _CURRENT_VERSION_READ_BY,
+    _current_version_read_by,
+    acknowledge_safety_version,
+)
 from tests.factories import make_plan, screen
 
 
@@ -50,6 +54,7 @@ def test_each_of_todays_queries_is_the_orms_statement_for_the_same_values(cared_
     today = patient_today(pat)
     cases = [
         (_LATEST_SCREENING, _latest_screening_rows, {"patient_id": pat.pk}),
+        (_CURRENT_VERSION_READ_BY, _current_version_read_by, {"patient_id": pat.pk}),
         (_CURRENT_PLAN, _current_plan_row, {"patient_id": pat.pk}),
         (_TODAY_ONLY, _today_and_next_rows, {"patient_id": pat.pk, "today": today}),
         (
@@ -92,6 +97,14 @@ def test_latest_screening_comes_with_its_answers(cared_for, quinn):
     assert screening.answer_map() == {a.code: a.answer for a in screening.answers.all()}
     assert screening.answers.all()
     assert latest_screening(quinn) is None
+
+
+def test_whether_the_current_version_was_read_is_the_patients_own(cared_for, quinn, safety):
+    pat, _ = cared_for
+    (version,) = _CURRENT_VERSION_READ_BY.rows(patient_id=pat.pk)
+    assert (version, version.acknowledged) == (safety, True)
+    (version,) = _CURRENT_VERSION_READ_BY.rows(patient_id=quinn.pk)
+    assert (version, version.acknowledged) == (safety, False)
 
 
 def test_a_marker_missing_from_the_statement_is_refused(db):
