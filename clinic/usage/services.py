@@ -35,6 +35,7 @@ from accounts.care import changing_care_of
 from accounts.clock import patient_today
 from accounts.errors import Refusals
 from accounts.models import Patient
+from accounts.prepared import ROW_MARKER, PreparedQuery, get_rows
 from clinic.notifications.services import alert_practitioner_of_report
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.services import pause_plan
@@ -65,17 +66,25 @@ def _locked(patient: Patient):
     return changing_care_of(patient.pk)
 
 
+def _session_and_log(*, pk: int):
+    return get_rows(PlannedSession.objects.select_related("plan", "log"), pk=pk)
+
+
+# Read again under the lock by every check-off: compiled once (accounts/prepared.py).
+_SESSION_AND_LOG = PreparedQuery(_session_and_log, pk=ROW_MARKER)
+
+
 def _check_off(
     session: PlannedSession, *, minutes_done: int | None, today: date, now: datetime
 ) -> tuple[SessionLog, bool]:
     """``check_off`` without its audit row; call it inside a transaction."""
     patient = session.patient
     with _locked(patient):
-        try:
-            # Read again under the lock: a pause may have removed it, another tab ticked it off.
-            session = PlannedSession.objects.select_related("plan", "log").get(pk=session.pk)
-        except PlannedSession.DoesNotExist:
-            raise UsageRefused("usage.session_gone") from None
+        # Read again under the lock: a pause may have removed it, another tab ticked it off.
+        rows = _SESSION_AND_LOG.rows(pk=session.pk)
+        if not rows:
+            raise UsageRefused("usage.session_gone")
+        session = rows[0]
         # The patient in hand (clinic and all), not a second read through the session.
         session.patient = session.plan.patient = patient
         existing = log_read_with(session)
