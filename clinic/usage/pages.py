@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from uuid import uuid4
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.urls import reverse
 
 from accounts.clock import patient_today
 from accounts.models import Patient, User
@@ -33,6 +34,7 @@ from clinic.usage.services import (
     stop_rules_for_report,
 )
 from mats.models import Position
+from mats.pictures import picture_for
 from mats.services import (
     position_from_row,
     published_position_named,
@@ -88,6 +90,10 @@ class ReportLink:
     pk: int
     signs: str
 
+    @property
+    def url(self) -> str:
+        return reverse("side-effect-detail", args=[self.pk])
+
 
 @dataclass(frozen=True)
 class Card:
@@ -101,6 +107,7 @@ class Card:
     details_form: LogDetailsForm | None
     details_open: bool  # "How did it go?" opens with errors or nothing said yet
     position: Position | None
+    picture: dict | None  # the position's picture, small (mats.pictures.picture_for)
     reports: tuple[ReportLink, ...]  # side effects reported with this session
     reported: Reported | None  # just reported: what to do now
     saved: bool
@@ -162,6 +169,7 @@ def card(
         details_form=details,
         details_open=log is not None and bool(details.errors or not log.has_details),
         position=position,
+        picture=picture_for(position, "small"),
         reports=reports,
         reported=reported,
         saved=saved,
