@@ -72,20 +72,6 @@ def scoped_or_404(
         raise Http404("No such record.") from None
 
 
-def found_or_404(
-    request: HttpRequest, rows: list, model: type[models.Model], pk: int, *, clinic_id: int | None
-) -> models.Model:
-    """``scoped_or_404`` for rows already read (a prepared query's,
-    accounts/prepared.py): the one row, or 404, recorded as refused when row
-    ``pk`` of ``model`` is someone else's."""
-    if len(rows) == 1:
-        return rows[0]
-    if rows:
-        raise model.MultipleObjectsReturned(f"{len(rows)} rows for one primary key.")
-    refuse_if_it_exists(request, model, pk, clinic_id=clinic_id)
-    raise Http404("No such record.")
-
-
 def refuse_if_it_exists(
     request: HttpRequest, model: type[models.Model], pk: int, *, clinic_id: int | None
 ) -> None:

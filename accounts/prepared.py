@@ -25,13 +25,11 @@ from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import MAX_GET_RESULTS
 from django.db.models.sql.compiler import SQLCompiler
 
 # Marker values no real row has: ids are positive, and no one's today is in 1001.
 PATIENT_MARKER = -1_000_001
 PLAN_MARKER = -1_000_002
-ROW_MARKER = -1_000_003  # the primary key asked for
 DAY_MARKER = date(1001, 1, 1)
 
 
@@ -93,9 +91,3 @@ class PreparedQuery:
 def first_row(queryset: QuerySet) -> QuerySet:
     """The queryset ``first()`` runs: ordered (by pk when it has no order), one row."""
     return (queryset if queryset.ordered else queryset.order_by("pk"))[:1]
-
-
-def get_rows(queryset: QuerySet, *, pk: int) -> QuerySet:
-    """The queryset ``get(pk=pk)`` runs: unordered, at most 21 rows (as
-    ``get`` reads, to tell one row from several)."""
-    return queryset.filter(pk=pk).order_by()[:MAX_GET_RESULTS]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -34,8 +34,8 @@ from accounts.audit import SYSTEM, Actor
 from accounts.care import changing_care_of
 from accounts.clock import patient_today
 from accounts.errors import Refusals
+from accounts.fixed_rows import one_row
 from accounts.models import Patient
-from accounts.prepared import ROW_MARKER, PreparedQuery, get_rows
 from clinic.notifications.services import alert_practitioner_of_report
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
 from clinic.plans.services import pause_plan
@@ -66,14 +66,6 @@ def _locked(patient: Patient):
     return changing_care_of(patient.pk)
 
 
-def _session_and_log(*, pk: int):
-    return get_rows(PlannedSession.objects.select_related("plan", "log"), pk=pk)
-
-
-# Read again under the lock by every check-off: compiled once (accounts/prepared.py).
-_SESSION_AND_LOG = PreparedQuery(_session_and_log, pk=ROW_MARKER)
-
-
 def _check_off(
     session: PlannedSession, *, minutes_done: int | None, today: date, now: datetime
 ) -> tuple[SessionLog, bool]:
@@ -81,10 +73,12 @@ def _check_off(
     patient = session.patient
     with _locked(patient):
         # Read again under the lock: a pause may have removed it, another tab ticked it off.
-        rows = _SESSION_AND_LOG.rows(pk=session.pk)
-        if not rows:
+        # Its SQL built once (accounts.fixed_rows): every check-off reads it.
+        session = one_row(
+            PlannedSession, DEFAULT_DB_ALIAS, (("pk", "="),), (session.pk,), ("plan", "log")
+        )
+        if session is None:
             raise UsageRefused("usage.session_gone")
-        session = rows[0]
         # The patient in hand (clinic and all), not a second read through the session.
         session.patient = session.plan.patient = patient
         existing = log_read_with(session)

@@ -17,8 +17,7 @@ from clinic.usage.pages import (
     _current_plan_row,
     _today_and_next_rows,
 )
-from clinic.usage.services import _SESSION_AND_LOG, _session_and_log, check_off
-from clinic.usage.views import _OWN_SESSION, _own_session_rows
+from clinic.usage.services import check_off
 from mats.services import (
     _CURRENT_VERSION_READ_BY,
     _current_version_read_by,
@@ -64,11 +63,6 @@ def test_each_of_todays_queries_is_the_orms_statement_for_the_same_values(cared_
             {"patient_id": pat.pk, "today": today, "plan_id": plan.pk},
         ),
     ]
-    session = plan.sessions.get(date=today).pk
-    cases += [
-        (_OWN_SESSION, _own_session_rows, {"patient_id": pat.pk, "pk": session}),
-        (_SESSION_AND_LOG, _session_and_log, {"pk": session}),
-    ]
     for prepared, build, values in cases:
         assert _statement(prepared, **values) == _orm(build(**values))
 
@@ -94,16 +88,6 @@ def test_rows_are_the_orms_rows_with_their_related_rows_and_annotations(cared_fo
     assert current == plan
     assert current.cleared_codes_joined is None
     assert _CURRENT_PLAN.rows(patient_id=quinn.pk) == []
-
-
-def test_a_session_read_by_its_key_is_the_patients_own(cared_for, quinn):
-    pat, plan = cared_for
-    session = plan.sessions.first()
-    (own,) = _OWN_SESSION.rows(patient_id=pat.pk, pk=session.pk)
-    assert (own, own.plan) == (session, plan)
-    assert _OWN_SESSION.rows(patient_id=quinn.pk, pk=session.pk) == []
-    assert _SESSION_AND_LOG.rows(pk=session.pk) == [session]
-    assert _SESSION_AND_LOG.rows(pk=session.pk + 10_000) == []
 
 
 def test_latest_screening_comes_with_its_answers(cared_for, quinn):
