@@ -39,7 +39,25 @@ class _Compiled:
     compiler: SQLCompiler
     sql: str
     params: tuple
-    slots: tuple[tuple[int, str], ...]  # (position among the params, name of the value)
+    # (position among the params, name of the value, how the backend prepared it)
+    slots: tuple[tuple[int, str, Callable], ...]
+
+
+def _as_it_is(value: object) -> object:
+    return value
+
+
+def _preparers(marker: object, connection) -> list[Callable]:
+    """How the backend may have put ``marker`` among the parameters: as it is
+    (PostgreSQL's driver adapts a date itself), or as the backend prepares a
+    date (SQLite's, a string)."""
+    if isinstance(marker, date):
+        return [_as_it_is, connection.ops.adapt_datefield_value]
+    return [_as_it_is]
+
+
+def _same(param: object, prepared: object) -> bool:
+    return type(param) is type(prepared) and param == prepared
 
 
 class PreparedQuery:
@@ -58,10 +76,15 @@ class PreparedQuery:
         sql, params = compiler.as_sql()
         slots = []
         for name, marker in self._markers.items():
-            found = [i for i, p in enumerate(params) if type(p) is type(marker) and p == marker]
+            found = [
+                (i, name, prepare)
+                for prepare in _preparers(marker, connections[using])
+                for i, p in enumerate(params)
+                if _same(p, prepare(marker))
+            ]
             if not found:
                 raise ValueError(f"The marker for {name} is not among the query's parameters.")
-            slots.extend((i, name) for i in found)
+            slots.extend(found)
         return _Compiled(queryset, compiler, sql, tuple(params), tuple(slots))
 
     def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values: object) -> list[Model]:
@@ -72,8 +95,8 @@ class PreparedQuery:
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
         params = list(compiled.params)
-        for position, name in compiled.slots:
-            params[position] = values[name]
+        for position, name, prepare in compiled.slots:
+            params[position] = prepare(values[name])
         # A compiler of this request (this thread's connection), already set
         # up by compiling; asked for its SQL, it gives the statement as compiled.
         compiler = copy.copy(compiled.compiler)

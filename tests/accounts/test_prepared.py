@@ -31,8 +31,8 @@ def _statement(prepared: PreparedQuery, **values) -> tuple[str, list]:
     prepared.rows(**values)
     compiled = prepared._compiled[connection.alias]
     params = list(compiled.params)
-    for position, name in compiled.slots:
-        params[position] = values[name]
+    for position, name, prepare in compiled.slots:
+        params[position] = prepare(values[name])
     return compiled.sql, params
 
 
