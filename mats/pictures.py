@@ -36,6 +36,22 @@ SVG_REFUSED = (
 )
 
 
+# The square box each size a position's picture is shown at fits in, in CSS pixels.
+BOXES = {"small": 72, "large": 240}
+
+
+def picture_for(position, size: str) -> dict | None:
+    """What a page shows of ``position``'s picture at ``size`` ("small" beside a
+    session's facts, "large" in the library): the picture's address, text
+    alternative, and width and height fitted to the size's box; ``None``
+    with no position or no picture."""
+    picture = position.shown_picture if position else None
+    if picture is None:
+        return None
+    width, height = picture.fitted(BOXES[size])
+    return {"url": picture.url, "alt": picture.alt, "width": width, "height": height}
+
+
 def upload_name(instance, filename: str) -> str:
     """A new, unguessable name for every upload, so a stored picture never
     changes under its address and can be cached for a long time."""

@@ -19,6 +19,7 @@ from accounts import audit
 from accounts.audit import SYSTEM, Actor
 from accounts.errors import ServiceError
 from accounts.models import Patient, User
+from accounts.prepared import PATIENT_MARKER, PreparedQuery, first_row
 from mats.models import (
     Contraindication,
     Position,
@@ -197,6 +198,17 @@ def publish_safety_version(*, change_note: str, published_by: User | None) -> Sa
 # --- Acknowledgement -------------------------------------------------------
 
 
+def _current_version_read_by(*, patient_id: int) -> QuerySet[SafetyVersion]:
+    """The current version, with whether this patient acknowledged it."""
+    read = SafetyAcknowledgement.objects.filter(patient_id=patient_id, version=OuterRef("pk"))
+    versions = SafetyVersion.objects.annotate(acknowledged=Exists(read)).order_by("-number")
+    return first_row(versions)
+
+
+# Asked first on every page a patient opens: compiled once (accounts/prepared.py).
+_CURRENT_VERSION_READ_BY = PreparedQuery(_current_version_read_by, patient_id=PATIENT_MARKER)
+
+
 def needs_acknowledgement(patient: Patient) -> bool:
     """True when a safety version is published and this patient has not
     acknowledged the current one. With nothing published, nothing is needed.
@@ -206,10 +218,8 @@ def needs_acknowledgement(patient: Patient) -> bool:
     (and is remembered for the rest of the request as usual)."""
     memo = _this_request.get()
     if memo is not None and "current" not in memo:
-        read = SafetyAcknowledgement.objects.filter(patient=patient, version=OuterRef("pk"))
-        current = (
-            SafetyVersion.objects.annotate(acknowledged=Exists(read)).order_by("-number").first()
-        )
+        rows = _CURRENT_VERSION_READ_BY.rows(patient_id=patient.pk)
+        current = rows[0] if rows else None
         memo["current"] = current
         return current is not None and not current.acknowledged
     current = current_safety_version()

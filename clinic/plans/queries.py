@@ -6,9 +6,18 @@ gate's verdict on it.
 from collections.abc import Sequence
 from uuid import UUID
 
-from django.db.models import Expression, FilteredRelation, OuterRef, StringAgg, Subquery, Value
+from django.db.models import (
+    Expression,
+    FilteredRelation,
+    OuterRef,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
 
 from accounts.models import Patient
+from accounts.prepared import PATIENT_MARKER, PreparedQuery
 from clinic.plans import gate
 from clinic.plans.models import Clearance, Plan, Screening
 from clinic.plans.schedule import Stage, stage_of
@@ -21,12 +30,10 @@ def current_plan(patient: Patient) -> Plan | None:
     return patient.plans.current().first()
 
 
-def current_plan_and_clearances(
-    patient: Patient, **annotations: Expression
-) -> tuple[Plan | None, list[str]]:
-    """The current plan and the codes of the contraindications cleared for it
-    (in no particular order), in one query. A page may add ``annotations``
-    to the plan's row, to read more of its own in that query."""
+def current_plans_with_clearances(plans: QuerySet[Plan], **annotations: Expression) -> QuerySet:
+    """The current ones of ``plans``, each with the codes of the
+    contraindications cleared for it (``with_clearances`` reads them) and
+    ``annotations``."""
     codes = (
         Clearance.objects.filter(plan=OuterRef("pk"))
         .order_by()
@@ -35,14 +42,25 @@ def current_plan_and_clearances(
         .annotate(codes=StringAgg("code", Value(",")))
         .values("codes")
     )
-    plan = (
-        patient.plans.current()
-        .annotate(cleared_codes_joined=Subquery(codes), **annotations)
-        .first()
-    )
+    return plans.current().annotate(cleared_codes_joined=Subquery(codes), **annotations)
+
+
+def with_clearances(plan: Plan | None) -> tuple[Plan | None, list[str]]:
+    """A plan read by ``current_plans_with_clearances``, and its cleared codes."""
     if plan is None:
         return None, []
     return plan, plan.cleared_codes_joined.split(",") if plan.cleared_codes_joined else []
+
+
+def current_plan_and_clearances(
+    patient: Patient, **annotations: Expression
+) -> tuple[Plan | None, list[str]]:
+    """The current plan and the codes of the contraindications cleared for it
+    (in no particular order), in one query. A page may add ``annotations``
+    to the plan's row, to read more of its own in that query."""
+    return with_clearances(
+        current_plans_with_clearances(patient.plans.all(), **annotations).first()
+    )
 
 
 def plan_for_submission(patient: Patient, raw_key: str | None) -> Plan | None:
@@ -54,16 +72,25 @@ def plan_for_submission(patient: Patient, raw_key: str | None) -> Plan | None:
     return patient.plans.filter(submission_key=key).first()
 
 
-def latest_screening(patient: Patient) -> Screening | None:
-    """The patient's latest screening with its confirmation and its answers
-    (``answers.all()`` reads nothing more), in one query: one row per answer,
-    or a single row for a screening without any. None if never screened."""
-    rows = list(
-        Screening.objects.filter(pk=Subquery(patient.screenings.values("pk")[:1]))
+def _latest_screening_rows(*, patient_id: int) -> QuerySet[Screening]:
+    latest = Screening.objects.filter(patient_id=patient_id).values("pk")[:1]
+    return (
+        Screening.objects.filter(pk=Subquery(latest))
         .annotate(answer_row=FilteredRelation("answers"))
         .select_related("confirmation", "answer_row")
         .order_by("answer_row__pk")
     )
+
+
+# Read on every page a patient opens: its SQL is compiled once (accounts/prepared.py).
+_LATEST_SCREENING = PreparedQuery(_latest_screening_rows, patient_id=PATIENT_MARKER)
+
+
+def latest_screening(patient: Patient) -> Screening | None:
+    """The patient's latest screening with its confirmation and its answers
+    (``answers.all()`` reads nothing more), in one query: one row per answer,
+    or a single row for a screening without any. None if never screened."""
+    rows = _LATEST_SCREENING.rows(patient_id=patient.pk)
     if not rows:
         return None
     screening = rows[0]

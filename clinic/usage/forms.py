@@ -14,7 +14,14 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts.forms import PlainLabelsMixin
 from accounts.text import displayable, validate_storable_text
-from accounts.widgets import FastCheckboxSelectMultiple, FastSelect
+from accounts.widgets import (
+    FastBoundField,
+    FastCheckboxSelectMultiple,
+    FastHiddenInput,
+    FastNumberInput,
+    FastSelect,
+    FastTextarea,
+)
 from clinic.usage.models import (
     LOG_NOTE_MAX_LENGTH,
     SCORE_MAX,
@@ -109,7 +116,7 @@ def _minutes() -> forms.IntegerField:
             "min_value": "Enter at least 1 minute, or leave it empty.",
             "max_value": f"Enter at most {MAX_MINUTES} minutes.",
         },
-        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_MINUTES, "inputmode": "numeric"}),
+        widget=FastNumberInput(attrs={"min": 1, "max": MAX_MINUTES, "inputmode": "numeric"}),
     )
 
 
@@ -142,11 +149,14 @@ def _signs(label: str, help_text: str) -> forms.MultipleChoiceField:
 
 def _submission_key() -> forms.UUIDField:
     """One key per form shown: sending it twice reports once."""
-    return forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE_FORM)
+    return forms.UUIDField(widget=FastHiddenInput, error_messages=STALE_FORM)
 
 
 class _OffersSigns(PlainLabelsMixin, forms.Form):
     """A form with a ``side_effects`` field offering the published stop rules."""
+
+    # Fields written in Python, not through Django's templates (accounts/widgets.py).
+    bound_field_class = FastBoundField
 
     def __init__(self, *args, stop_rules: Sequence[StopRuleEntry], **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +165,8 @@ class _OffersSigns(PlainLabelsMixin, forms.Form):
 
 class CheckOffForm(PlainLabelsMixin, forms.Form):
     """One tap needs nothing; the timer page also sends the minutes done."""
+
+    bound_field_class = FastBoundField
 
     minutes_done = _minutes()
 
@@ -179,13 +191,13 @@ class LogDetailsForm(_OffersSigns):
     side_effect_details = _text(
         "Anything else you noticed",
         SIDE_EFFECT_DETAILS_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=FastTextarea(attrs={"rows": 2}),
         help_text="For example a mark on the skin that is still there. Your practitioner reads it.",
     )
     note = _text(
         "A note for yourself and your practitioner",
         LOG_NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=FastTextarea(attrs={"rows": 2}),
     )
     submission_key = _submission_key()
 
@@ -215,7 +227,7 @@ class SideEffectForm(_OffersSigns):
     details = _text(
         "In your own words",
         SIDE_EFFECT_DETAILS_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=FastTextarea(attrs={"rows": 3}),
         help_text="When it started, where, and whether it is still there.",
     )
     submission_key = _submission_key()

@@ -10,14 +10,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from uuid import uuid4
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.urls import reverse
 
 from accounts.clock import patient_today
 from accounts.models import Patient, User
+from accounts.prepared import DAY_MARKER, PATIENT_MARKER, PLAN_MARKER, PreparedQuery, first_row
 from clinic.notifications.models import ReminderSettings
 from clinic.plans import gate
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
-from clinic.plans.queries import UNREAD, current_plan_and_clearances
+from clinic.plans.queries import UNREAD, current_plans_with_clearances, with_clearances
 from clinic.plans.services import current_plan, gate_for
 from clinic.usage import plan_calendar
 from clinic.usage.forms import CheckOffForm, LogDetailsForm, SideEffectForm
@@ -32,6 +34,7 @@ from clinic.usage.services import (
     stop_rules_for_report,
 )
 from mats.models import Position
+from mats.pictures import picture_for
 from mats.services import (
     position_from_row,
     published_position_named,
@@ -87,6 +90,10 @@ class ReportLink:
     pk: int
     signs: str
 
+    @property
+    def url(self) -> str:
+        return reverse("side-effect-detail", args=[self.pk])
+
 
 @dataclass(frozen=True)
 class Card:
@@ -100,6 +107,7 @@ class Card:
     details_form: LogDetailsForm | None
     details_open: bool  # "How did it go?" opens with errors or nothing said yet
     position: Position | None
+    picture: dict | None  # the position's picture, small (mats.pictures.picture_for)
     reports: tuple[ReportLink, ...]  # side effects reported with this session
     reported: Reported | None  # just reported: what to do now
     saved: bool
@@ -161,6 +169,7 @@ def card(
         details_form=details,
         details_open=log is not None and bool(details.errors or not log.has_details),
         position=position,
+        picture=picture_for(position, "small"),
         reports=reports,
         reported=reported,
         saved=saved,
@@ -247,7 +256,10 @@ def _home_state(
 
 def home(patient: Patient, *, screening=UNREAD) -> Home:
     today = patient_today(patient)
-    plan, cleared = current_plan_and_clearances(patient, **_latest_message_fields())
+    rows = _CURRENT_PLAN.rows(patient_id=patient.pk)
+    for row in rows:
+        row.patient = patient  # as patient.plans would have set it
+    plan, cleared = with_clearances(rows[0] if rows else None)
     outcome, _ = gate_for(patient, cleared, screening=screening)
     session, upcoming, offer_answered = _today_and_next(patient, plan, today)
     state = _home_state(outcome.verdict, plan, session, today, upcoming)
@@ -289,6 +301,17 @@ def _latest_message_fields() -> dict[str, Subquery]:
     return {f"message_{name}": Subquery(latest.values(field)[:1]) for name, field in fields.items()}
 
 
+def _current_plan_row(*, patient_id: int):
+    plans = Plan.objects.filter(patient_id=patient_id)
+    return first_row(current_plans_with_clearances(plans, **_latest_message_fields()))
+
+
+# Today's queries run on every visit of the page a patient opens most: their
+# SQL is compiled once per process (accounts/prepared.py).
+# The current plan, its clearances and the practitioner's latest message.
+_CURRENT_PLAN = PreparedQuery(_current_plan_row, patient_id=PATIENT_MARKER)
+
+
 def _latest_message(patient: Patient, plan: Plan | None) -> Feedback | None:
     """The practitioner's latest message: from the plan's row
     (``_latest_message_fields``) when there is a current plan, else read."""
@@ -312,23 +335,21 @@ def _latest_message(patient: Patient, plan: Plan | None) -> Feedback | None:
 UPCOMING = 3
 
 
-def _today_and_next(
-    patient: Patient, plan: Plan | None, today: date
-) -> tuple[PlannedSession | None, tuple[PlannedSession, ...], bool]:
-    """In one query: today's session as ``session_for_day`` finds it (with its
-    plan, its log, whether side effects were reported with the log as
-    ``log_has_reports``, and its published position as ``position_row``), the next
-    few sessions of an active plan, and, when there is a session today,
-    whether the patient has answered the reminder offer (or chosen in
-    Settings)."""
+def _today_and_next_rows(
+    *, patient_id: int, today: date, plan_id: int | None = None
+) -> QuerySet[PlannedSession]:
+    """Today's session and, with ``plan_id`` (the current plan, active), the next
+    few of that plan: see ``_today_and_next``."""
     wanted = Q(date=today) & (Q(plan__status=PlanStatus.ACTIVE) | Q(log__isnull=False))
-    if plan is not None and plan.status == PlanStatus.ACTIVE:
-        wanted |= Q(plan=plan, date__gt=today)
-    answered = ReminderSettings.objects.filter(patient=patient, offer_answered_at__isnull=False)
+    if plan_id is not None:
+        wanted |= Q(plan_id=plan_id, date__gt=today)
+    answered = ReminderSettings.objects.filter(
+        patient_id=patient_id, offer_answered_at__isnull=False
+    )
     # A patient has at most one session a day (a unique constraint), so today's
     # and the next few are the first rows in date order.
-    rows = list(
-        PlannedSession.objects.filter(patient=patient)
+    return (
+        PlannedSession.objects.filter(patient_id=patient_id)
         .filter(wanted)
         .select_related("plan", "log")
         .annotate(
@@ -338,6 +359,27 @@ def _today_and_next(
         )
         .order_by("date")[: 1 + UPCOMING]
     )
+
+
+_TODAY_ONLY = PreparedQuery(_today_and_next_rows, patient_id=PATIENT_MARKER, today=DAY_MARKER)
+_TODAY_AND_NEXT = PreparedQuery(
+    _today_and_next_rows, patient_id=PATIENT_MARKER, today=DAY_MARKER, plan_id=PLAN_MARKER
+)
+
+
+def _today_and_next(
+    patient: Patient, plan: Plan | None, today: date
+) -> tuple[PlannedSession | None, tuple[PlannedSession, ...], bool]:
+    """In one query: today's session as ``session_for_day`` finds it (with its
+    plan, its log, whether side effects were reported with the log as
+    ``log_has_reports``, and its published position as ``position_row``), the next
+    few sessions of an active plan, and, when there is a session today,
+    whether the patient has answered the reminder offer (or chosen in
+    Settings)."""
+    if plan is not None and plan.status == PlanStatus.ACTIVE:
+        rows = _TODAY_AND_NEXT.rows(patient_id=patient.pk, today=today, plan_id=plan.pk)
+    else:
+        rows = _TODAY_ONLY.rows(patient_id=patient.pk, today=today)
     for row in rows:
         row.patient = patient  # theirs by the filter: no second read of it
     session = rows[0] if rows and rows[0].date == today else None

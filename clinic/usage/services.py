@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from accounts.audit import SYSTEM, Actor
 from accounts.care import changing_care_of
 from accounts.clock import patient_today
 from accounts.errors import Refusals
+from accounts.fixed_rows import one_row
 from accounts.models import Patient
 from clinic.notifications.services import alert_practitioner_of_report
 from clinic.plans.models import Plan, PlannedSession, PlanStatus
@@ -71,11 +72,13 @@ def _check_off(
     """``check_off`` without its audit row; call it inside a transaction."""
     patient = session.patient
     with _locked(patient):
-        try:
-            # Read again under the lock: a pause may have removed it, another tab ticked it off.
-            session = PlannedSession.objects.select_related("plan", "log").get(pk=session.pk)
-        except PlannedSession.DoesNotExist:
-            raise UsageRefused("usage.session_gone") from None
+        # Read again under the lock: a pause may have removed it, another tab ticked it off.
+        # Its SQL built once (accounts.fixed_rows): every check-off reads it.
+        session = one_row(
+            PlannedSession, DEFAULT_DB_ALIAS, (("pk", "="),), (session.pk,), ("plan", "log")
+        )
+        if session is None:
+            raise UsageRefused("usage.session_gone")
         # The patient in hand (clinic and all), not a second read through the session.
         session.patient = session.plan.patient = patient
         existing = log_read_with(session)

@@ -16,16 +16,18 @@ normally and redirect back.
 """
 
 from django.contrib import messages
+from django.db import DEFAULT_DB_ALIAS
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import own_patient_record, scoped_or_404
+from accounts.access import own_patient_record, refuse_if_it_exists, scoped_or_404
 from accounts.audit import Actor
 from accounts.clock import patient_today
 from accounts.errors import Refusals, ServiceError, sentence
+from accounts.fixed_rows import one_row
 from accounts.models import Patient
 from clinic.plans.models import PlannedSession
 from clinic.plans.queries import latest_screening, needs_screening
@@ -41,6 +43,8 @@ from clinic.usage.services import (
 )
 from mats.services import needs_acknowledgement
 
+# The session asked for, if it is the patient's (accounts.fixed_rows conditions).
+OWN_SESSION = (("pk", "="), ("patient", "="))
 HOME = "usage/patient_home.html"
 CARD = "usage/patient_home.html#card"
 DAY = "usage/session_day.html"
@@ -48,8 +52,13 @@ DAY = "usage/session_day.html"
 
 def _own_session(request: HttpRequest, patient: Patient, pk: int) -> PlannedSession:
     """One of the patient's own sessions; another patient's is 404 (and recorded as refused)."""
-    sessions = PlannedSession.objects.select_related("plan").filter(patient=patient)
-    session = scoped_or_404(request, sessions, pk, clinic_id=patient.clinic_id)
+    # Read by every post from the session card: SQL built once (accounts.fixed_rows).
+    session = one_row(
+        PlannedSession, DEFAULT_DB_ALIAS, OWN_SESSION, (pk, patient.pk), related=("plan",)
+    )
+    if session is None:
+        refuse_if_it_exists(request, PlannedSession, pk, clinic_id=patient.clinic_id)
+        raise Http404("No such record.")
     # The patient is the one already read with the user (clinic and all):
     # reading it again through the session would cost two more queries.
     session.patient = patient

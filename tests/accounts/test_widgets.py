@@ -5,13 +5,27 @@ import uuid
 
 import pytest
 from django import forms
+from django.forms.boundfield import BoundField
 from django.test.html import parse_html
 
-from accounts.widgets import FastCheckboxSelectMultiple, FastSelect
-from clinic.usage.forms import LogDetailsForm, SideEffectForm
+from accounts.widgets import (
+    FastBoundField,
+    FastCheckboxSelectMultiple,
+    FastHiddenInput,
+    FastNumberInput,
+    FastSelect,
+    FastTextarea,
+)
+from clinic.usage.forms import CheckOffForm, LogDetailsForm, SideEffectForm
 from mats.snapshots import StopRuleEntry
 
-STOCK = {FastSelect: forms.Select, FastCheckboxSelectMultiple: forms.CheckboxSelectMultiple}
+STOCK = {
+    FastSelect: forms.Select,
+    FastCheckboxSelectMultiple: forms.CheckboxSelectMultiple,
+    FastNumberInput: forms.NumberInput,
+    FastHiddenInput: forms.HiddenInput,
+    FastTextarea: forms.Textarea,
+}
 
 RULES = [
     StopRuleEntry("bruise", "A bruise that stays", "Stop.", pauses_plan=True),
@@ -21,19 +35,30 @@ RULES = [
 
 def _with_stock_widget(field: forms.Field) -> None:
     fast = field.widget
-    stock = STOCK[type(fast)](attrs=dict(fast.attrs), choices=fast.choices)
+    stock = STOCK[type(fast)](attrs=dict(fast.attrs))
+    if hasattr(fast, "choices"):
+        stock.choices = fast.choices
     stock.is_required = fast.is_required
     field.widget = stock
 
 
+def _django_field(form: forms.Form, name: str) -> BoundField:
+    """The field as Django's own BoundField renders it: through field.html and label.html."""
+    return BoundField(form, form.fields[name], name)
+
+
 def assert_same_as_django(form: forms.Form) -> int:
-    """Render every fast field, swap in Django's widget, render again, compare."""
+    """Render every fast field, swap in Django's widget and BoundField, render again, compare."""
+    assert form.bound_field_class is FastBoundField
     names = [name for name, f in form.fields.items() if type(f.widget) in STOCK]
     ours = {name: (str(form[name]), str(form[name].as_field_group())) for name in names}
+    labels = {name: (form[name].label_tag(), form[name].legend_tag()) for name in names}
     for name in names:
         _with_stock_widget(form.fields[name])
     for name in names:
-        django_widget, django_group = str(form[name]), str(form[name].as_field_group())
+        django = _django_field(form, name)
+        django_widget, django_group = str(django), str(django.as_field_group())
+        assert labels[name] == (django.label_tag(), django.legend_tag())
         assert ours[name][0] == django_widget
         assert ours[name][1] == django_group
         assert parse_html(ours[name][1]) == parse_html(django_group)
@@ -47,11 +72,47 @@ def test_log_details_form_uses_the_fast_widgets():
     assert kinds["relaxation"] is FastSelect
     assert kinds["sensations"] is FastCheckboxSelectMultiple
     assert kinds["side_effects"] is FastCheckboxSelectMultiple
+    assert kinds["minutes_done"] is FastNumberInput
+    assert kinds["note"] is FastTextarea
+    assert kinds["submission_key"] is FastHiddenInput
 
 
 def test_unbound_form_matches_django():
-    assert assert_same_as_django(LogDetailsForm(stop_rules=RULES)) == 5
-    assert assert_same_as_django(SideEffectForm(stop_rules=RULES)) == 1
+    assert assert_same_as_django(LogDetailsForm(stop_rules=RULES)) == 9
+    assert assert_same_as_django(SideEffectForm(stop_rules=RULES)) == 3
+    assert assert_same_as_django(CheckOffForm()) == 1
+
+
+def test_filled_in_log_matches_django():
+    form = LogDetailsForm(
+        stop_rules=RULES,
+        initial={
+            "minutes_done": 12,
+            "pain_before": 0,
+            "note": 'Felt <b>"warm"</b> & calm\n  second line  ',
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    assert "&lt;b&gt;&quot;warm&quot;" in str(form["note"])
+    assert_same_as_django(form)
+
+
+def test_labels_without_ids_and_with_suffixes_match_django():
+    form = LogDetailsForm(stop_rules=RULES, auto_id=False, label_suffix=":")
+    assert assert_same_as_django(form) == 9
+    form = CheckOffForm(auto_id="custom_%s", label_suffix=" *")
+    form.fields["minutes_done"].label = "Minutes <done> & such "
+    form.fields["minutes_done"].required = True
+    form.required_css_class = "needed"
+    assert assert_same_as_django(form) == 1
+
+
+def test_custom_field_template_still_uses_it():
+    form = CheckOffForm()
+    form.fields["minutes_done"].template_name = "django/forms/div.html"
+    assert str(form["minutes_done"].as_field_group()) == str(
+        _django_field(form, "minutes_done").as_field_group()
+    )
 
 
 def test_initial_values_match_django():
@@ -76,6 +137,7 @@ def test_initial_values_match_django():
         {"pain_before": "11", "sensations": ["nonsense"], "side_effects": ["bruise", "<x>"]},
         {"pain_before": '"><script>', "relaxation": "4", "side_effects": ["odd"]},
         {"minutes_done": "0", "pain_after": "0", "sensations": ["warm", "tingling"]},
+        {"minutes_done": "<b>x", "note": "a" * 5000, "side_effect_details": "\x00"},
     ],
 )
 def test_bound_forms_with_errors_match_django(data):
@@ -88,6 +150,9 @@ def test_bound_forms_with_errors_match_django(data):
 
 def test_side_effect_form_with_errors_matches_django():
     form = SideEffectForm({"submission_key": str(uuid.uuid4())}, stop_rules=RULES)
+    assert not form.is_valid()
+    assert_same_as_django(form)
+    form = SideEffectForm({"submission_key": "stale", "details": "x"}, stop_rules=RULES)
     assert not form.is_valid()
     assert_same_as_django(form)
 
