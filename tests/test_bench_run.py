@@ -187,9 +187,14 @@ def test_the_command_drives_every_page_and_writes_its_section(
         connections=2,
         workers=1,
         write=True,
+        rounds=2,
         stdout=out,
     )
     output = out.getvalue()
+    # The sizes take turns: every scaled page is driven once a round.
+    assert "(round 1): patient list:" in output
+    assert "(round 2): patient list:" in output
+    assert "each figure is the median of 2 rounds" in output
     assert "| patient home | 200 | 250 | 3.0 | 7.0 |" in output
     assert "| check-off (POST) | 302 | 250 |" in output
     assert "100.0 % | 100.0 % |" in output  # every page as fast as both ceilings here
@@ -241,3 +246,19 @@ def test_the_reminder_scan_stores_an_email_for_everyone_it_made_due(demo):
     scan = page_bench.time_reminder_scan()
     assert scan.due >= 1  # the demo's patient with reminders on
     assert scan.stored == scan.due
+
+
+def test_a_scaled_figure_is_the_round_with_the_median_requests_a_second():
+    from clinic.operations.management.commands.bench_run import median_result
+
+    page = page_bench.Page("patient list", [])
+
+    def result(requests: int) -> bench_report.Result:
+        return bench_report.Result(page, wrk.Run(requests, 10.0, 1, 2, 3, 0, 0))
+
+    fast, middle, slow, silent = result(500), result(450), result(230), result(0)
+    assert median_result([slow, fast, middle]) is middle
+    # A round that got no answer counts as the slowest; of two, the slower.
+    assert median_result([fast, silent, middle]) is middle
+    assert median_result([fast, slow]) is slow
+    assert median_result([fast]) is fast

@@ -66,6 +66,17 @@ def _static_out_of_date() -> bool:
     return any(p.stat().st_mtime > collected for p in sources if p.is_file())
 
 
+def median_result(results: list[Result]) -> Result:
+    """The result with the median requests a second (the lower middle of an
+    even number); runs that got no answer count as the slowest."""
+
+    def speed(result: Result) -> float:
+        return result.run.rps if result.run is not None and result.run.requests else -1.0
+
+    ranked = sorted(results, key=speed)
+    return ranked[(len(ranked) - 1) // 2]
+
+
 class Command(BaseCommand):
     help = "Every page under load with wrk, against a bare view and a signed-in floor."
 
@@ -82,6 +93,13 @@ class Command(BaseCommand):
         parser.add_argument("--size", help="The manifest's size for the main table (the middle).")
         parser.add_argument(
             "--no-scaling", action="store_true", help="Only the main table and the scan."
+        )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=3,
+            help="Scaling: each size's pages this many times, the sizes taking turns; "
+            "the run with the median requests a second is shown.",
         )
         parser.add_argument(
             "--write",
@@ -213,11 +231,21 @@ class Command(BaseCommand):
             for page in plan["main"]:
                 plan.setdefault("results", []).append(self._drive(page, port, options, ""))
                 self._still_serving(server)
-            for size, pages in plan["scaling"].items():
-                plan.setdefault("scaled", {})[size] = {
-                    page.name: self._drive(page, port, options, f"{size}: ") for page in pages
-                }
-                self._still_serving(server)
+            # The sizes take turns, round after round, so that a slow spell
+            # of the machine lands on one round of one size, not on a whole
+            # size: the median round of each page is the one compared.
+            rounds: dict[str, dict[str, list[Result]]] = {}
+            for number in range(1, max(1, options["rounds"]) + 1):
+                for size, pages in plan["scaling"].items():
+                    for page in pages:
+                        label = f"{size} (round {number}): "
+                        result = self._drive(page, port, options, label)
+                        rounds.setdefault(size, {}).setdefault(page.name, []).append(result)
+                    self._still_serving(server)
+            plan["scaled"] = {
+                size: {name: median_result(results) for name, results in pages.items()}
+                for size, pages in rounds.items()
+            }
 
     @staticmethod
     def _still_serving(server) -> None:
@@ -271,7 +299,9 @@ class Command(BaseCommand):
         scaling = (
             [
                 "Scaling: the same pages for the clinics standing for each size, and for the "
-                "patient with the longest history (against the smallest size's figures).",
+                "patient with the longest history (against the smallest size's figures); "
+                f"each figure is the median of {max(1, options['rounds'])} rounds, the sizes "
+                "taking turns.",
                 "",
                 *bench_report.scaling_table(scaled),
             ]
