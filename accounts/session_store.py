@@ -91,11 +91,7 @@ class SessionStore(db.SessionStore):
         if read is MISSING:
             return MISSING
         read_id, user = read
-        try:
-            wanted = User._meta.pk.to_python(user_id)
-        except ValidationError:
-            return MISSING
-        if read_id is None or read_id != wanted:
+        if read_id is None or read_id != _user_id({SESSION_KEY: user_id}):
             return MISSING
         return user
 
