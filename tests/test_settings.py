@@ -28,6 +28,7 @@ OWN_VARIABLES = {
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
+    "DATABASE_PREPARED_STATEMENTS",
     "EMAIL_BACKEND",
     "SITE_URL",
 }
@@ -89,6 +90,44 @@ def test_postgres_url_selects_postgresql():
     result = load_settings(DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/clinic")
     assert result.returncode == 0, result.stderr
     assert "django.db.backends.postgresql" in result.stdout
+
+
+DATABASE_OPTIONS = (
+    "import clinic.settings as s; print(sorted(s.DATABASES['default']['OPTIONS'].items()))"
+)
+
+
+def test_postgresql_prepares_statements_on_the_server_by_default():
+    result = load_settings(
+        DATABASE_OPTIONS, DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/clinic"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "('prepare_threshold', 2)" in result.stdout
+    assert "('server_side_binding', True)" in result.stdout
+    assert "-c jit=off" in result.stdout
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    result = load_settings(
+        DATABASE_OPTIONS,
+        DEBUG="1",
+        DATABASE_URL="postgres://u@127.0.0.1:5432/clinic",
+        DATABASE_PREPARED_STATEMENTS="0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "prepare_threshold" not in result.stdout
+    assert "server_side_binding" not in result.stdout
+    assert "-c jit=off" in result.stdout
+
+
+def test_unreadable_prepared_statements_switch_stops_start_up():
+    result = load_settings(
+        DEBUG="1",
+        DATABASE_URL="postgres://u@127.0.0.1:5432/clinic",
+        DATABASE_PREPARED_STATEMENTS="sometimes",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_PREPARED_STATEMENTS" in result.stderr
 
 
 def test_unknown_database_url_names_the_variable():
