@@ -35,6 +35,7 @@ class Mark:
     corner_y: str
     day: date
     value: int
+    title: str  # what the mark says on hover: "3 Mar: pain before 4"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _day_label(day: date) -> str:
+    """ "3 Mar": the day and the month's short name."""
+    return f"{day.day} {day:%b}"
+
+
 def line_chart(first: date, last: date, series: Sequence[SeriesSpec], *, y_max: int = 10) -> Chart:
     """A chart of ``series`` over the days ``first`` to ``last``."""
     span = max((last - first).days, 1)
@@ -115,6 +121,7 @@ def line_chart(first: date, last: date, series: Sequence[SeriesSpec], *, y_max: 
                 corner_y=_n(y_of(value) - MARK_SIZE),
                 day=day,
                 value=value,
+                title=f"{_day_label(day)}: {spec.name.lower()} {value}",
             )
             for day, value in sorted(spec.values, key=lambda pair: pair[0])
             if value is not None and first <= day <= last
@@ -142,7 +149,7 @@ def line_chart(first: date, last: date, series: Sequence[SeriesSpec], *, y_max: 
     # Ticks on the first day of plan weeks, at most MAX_X_TICKS of them.
     step = 7 * max(1, math.ceil(days / (MAX_X_TICKS - 1) / 7))
     x_ticks = tuple(
-        Tick(at=_n(x_of(day)), label=f"{day.day} {day:%b}")
+        Tick(at=_n(x_of(day)), label=_day_label(day))
         for day in (first + timedelta(days=offset) for offset in range(0, days + 1, step))
     )
     y_ticks = tuple(Tick(at=_n(y_of(value)), label=str(value)) for value in range(0, y_max + 1, 2))

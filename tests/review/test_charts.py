@@ -77,3 +77,9 @@ def test_the_table_has_a_row_a_day_and_a_column_a_series():
         (MON, (6, 4)),
         (MON + timedelta(days=2), (None, 3)),
     ]
+
+
+def test_each_mark_has_its_day_series_and_value_for_a_title():
+    chart = line_chart(MON, MON + timedelta(days=3), [spec([(MON + timedelta(days=1), 4)])])
+    assert chart.lines[0].marks[0].title == "3 Mar: before 4"
+    assert [tick.label for tick in chart.x_ticks] == ["2 Mar"]
