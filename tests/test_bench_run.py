@@ -195,6 +195,11 @@ def test_the_command_drives_every_page_and_writes_its_section(
     assert "(round 1): patient list:" in output
     assert "(round 2): patient list:" in output
     assert "each figure is the median of 2 rounds" in output
+    # The main table's pages take turns too, every page once a round.
+    assert "round 1: signed-in floor (the email):" in output
+    assert "round 2: signed-in floor (the email):" in output
+    assert "round 2: plan assignment preview (htmx):" in output
+    assert "each figure is the median of 2 rounds, every page once a round" in output
     assert "| patient home | 200 | 250 | 3.0 | 7.0 |" in output
     assert "| check-off (POST) | 302 | 250 |" in output
     assert "100.0 % | 100.0 % |" in output  # every page as fast as both ceilings here

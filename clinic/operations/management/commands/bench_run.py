@@ -3,7 +3,8 @@
 gunicorn serves the site with ``clinic/deploy/gunicorn.conf.py`` on
 127.0.0.1 under ``clinic.operations.bench_settings`` (production's settings
 plus the two ceiling views), and wrk drives one page at a time with 8
-connections for ``--seconds`` each, signed in as the manifest's people
+connections for ``--seconds`` each, ``--rounds`` times over (every page
+once a round, the median round shown), signed in as the manifest's people
 taking turns (``clinic.operations.page_bench`` signs them in and makes the
 requests; ``clinic.operations.wrk`` runs wrk).
 
@@ -98,8 +99,8 @@ class Command(BaseCommand):
             "--rounds",
             type=int,
             default=3,
-            help="Scaling: each size's pages this many times, the sizes taking turns; "
-            "the run with the median requests a second is shown.",
+            help="Every page this many times, round after round (the scaling's sizes "
+            "taking turns); the run with the median requests a second is shown.",
         )
         parser.add_argument(
             "--write",
@@ -228,14 +229,22 @@ class Command(BaseCommand):
             page_bench.wait_until_served(port)
             # Every worker loads the site and opens its database connection.
             wrk.run(plan["main"][0], port, seconds=2, connections=options["connections"])
-            for page in plan["main"]:
-                plan.setdefault("results", []).append(self._drive(page, port, options, ""))
-                self._still_serving(server)
-            # The sizes take turns, round after round, so that a slow spell
-            # of the machine lands on one round of one size, not on a whole
-            # size: the median round of each page is the one compared.
+            # The pages take turns, round after round, so that a slow spell of
+            # the machine lands on one round of a page, not on the page, and
+            # the ceilings are measured beside the pages they are compared
+            # with: each page's median round is the one shown.
+            count = max(1, options["rounds"])
+            main: dict[str, list[Result]] = {}
+            for number in range(1, count + 1):
+                label = f"round {number}: " if count > 1 else ""
+                for page in plan["main"]:
+                    main.setdefault(page.name, []).append(self._drive(page, port, options, label))
+                    self._still_serving(server)
+            plan["results"] = [median_result(main[page.name]) for page in plan["main"]]
+            # The sizes take turns too: a slow spell lands on one round of one
+            # size, not on a whole size.
             rounds: dict[str, dict[str, list[Result]]] = {}
-            for number in range(1, max(1, options["rounds"]) + 1):
+            for number in range(1, count + 1):
                 for size, pages in plan["scaling"].items():
                     for page in pages:
                         label = f"{size} (round {number}): "
@@ -284,7 +293,8 @@ class Command(BaseCommand):
         )
         pages = [
             f"Main table: the clinic standing for {plan['size']} patients "
-            "(the practitioner's pages read its chosen patient).",
+            "(the practitioner's pages read its chosen patient); each figure is the median "
+            f"of {max(1, options['rounds'])} rounds, every page once a round.",
             "",
             *bench_report.page_table(results, bare, floor),
         ]
