@@ -104,6 +104,22 @@ def test_every_page_answers_as_the_timed_run_expects(demo):
     assert preview.htmx and "action=preview" in preview.body
 
 
+@override_settings(ROOT_URLCONF=BENCH_URLS)
+def test_reports_come_from_other_patients_than_those_whose_pages_are_timed(demo):
+    """Today lists the day's reports: were they posted by the patients in
+    turns on Today, each round would time a bigger page than the last."""
+    entry = next(iter(demo["scaling"].values()))
+    people = page_bench.cast(demo, entry, people=1, reporters=1)
+    assert len(people.patients) == 1
+    assert len(people.reporters) == 1
+    assert people.patients[0].email == entry["patient_email"]
+    pages = {page.name: page for page in page_bench.patient_pages(people)}
+    posting = {r.person.email for r in pages["side-effect report (POST)"].requests}
+    reading = {r.person.email for r in pages["patient home"].requests}
+    assert posting == {people.reporters[0].email}
+    assert not posting & reading
+
+
 def test_wrk_script_holds_each_request_and_the_expected_status():
     person = page_bench.Person("pat@example.com", "s3ss10n", "t0k3n")
     page = page_bench.Page(

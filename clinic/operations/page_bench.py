@@ -334,12 +334,17 @@ class Cast:
     practitioners: list[Person]
     subject: int  # the patient whose pages the practitioners read
     subject_name: str
+    # Other patients of the clinic who post the side-effect reports, so that the
+    # pages of ``patients`` (Today lists the day's reports) do not grow from one
+    # round to the next; empty when the clinic has no more.
+    reporters: list[Person] = field(default_factory=list)
 
 
-def cast(manifest: dict, entry: dict, *, people: int = PEOPLE_PER_PAGE) -> Cast:
+def cast(manifest: dict, entry: dict, *, people: int = PEOPLE_PER_PAGE, reporters: int = 0) -> Cast:
     """Sign in up to ``people`` patients of ``entry``'s clinic whose Today
     page shows (read the safety guidance, answered the questions), the
-    entry's patient first, and up to ``people`` of its practitioners."""
+    entry's patient first, up to ``reporters`` more such patients, and up to
+    ``people`` of its practitioners."""
     clinic_id = entry["clinic_id"]
     emails = [entry["patient_email"]] + [
         p["email"]
@@ -347,11 +352,12 @@ def cast(manifest: dict, entry: dict, *, people: int = PEOPLE_PER_PAGE) -> Cast:
         if p["clinic_id"] == clinic_id and p["email"] != entry["patient_email"]
     ]
     patients = []
-    for email in emails[: people * 4]:
+    wanted = people + reporters
+    for email in emails[: wanted * 4]:
         person = sign_in(email)
         if answers(person, reverse("patient-home")) == 200:
             patients.append(person)
-        if len(patients) == people:
+        if len(patients) == wanted:
             break
     practitioners = [entry["practitioner_email"]] + [
         p["email"]
@@ -360,10 +366,11 @@ def cast(manifest: dict, entry: dict, *, people: int = PEOPLE_PER_PAGE) -> Cast:
     ]
     subject = Patient.objects.get(pk=entry["patient_id"])
     return Cast(
-        patients=patients,
+        patients=patients[:people],
         practitioners=[sign_in(email) for email in practitioners[:people]],
         subject=subject.pk,
         subject_name=subject.full_name,
+        reporters=patients[people:],
     )
 
 
@@ -413,9 +420,10 @@ def ceilings(patient: Person) -> list[Page]:
 
 
 def patient_pages(people: Cast, *, keep_unreported: set[str] = frozenset()) -> list[Page]:
-    """The patient's pages, each person in turn. The people in
-    ``keep_unreported`` (those whose records the practitioner's pages read)
-    post no side-effect reports, so those pages do not grow during the run."""
+    """The patient's pages, each person in turn. The cast's ``reporters``
+    post the side-effect reports when it has them; otherwise the patients
+    do, but not those in ``keep_unreported`` (whose records the
+    practitioner's pages read), so those pages do not grow during the run."""
     if not people.patients:
         return []
     home = reverse("patient-home")
@@ -433,7 +441,7 @@ def patient_pages(people: Cast, *, keep_unreported: set[str] = frozenset()) -> l
         pages.append(Page("check-off (POST)", check_offs))
     report = reverse("side-effect-report")
     reports = []
-    reporters = [p for p in people.patients if p.email not in keep_unreported]
+    reporters = people.reporters or [p for p in people.patients if p.email not in keep_unreported]
     for person in reporters or people.patients:
         body = _posted(
             person,

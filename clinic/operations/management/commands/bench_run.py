@@ -171,7 +171,11 @@ class Command(BaseCommand):
         if size not in manifest["scaling"]:
             raise CommandError(f"The manifest has no size {size}: {', '.join(sizes)}.")
         entry = manifest["scaling"][size]
-        people = page_bench.cast(manifest, entry, people=options["connections"])
+        # Reports come from other patients: the pages of those in turns on
+        # Today, the calendar and the timer stay the same size round after round.
+        people = page_bench.cast(
+            manifest, entry, people=options["connections"], reporters=options["connections"]
+        )
         if not people.patients:
             raise CommandError("No patient of that clinic sees their Today page.")
         history = manifest.get("long_history_patient")
