@@ -33,15 +33,19 @@ CURRENT = (("session_key", "="), ("expire_date", ">"))
 WITH_USER = ("user", *(f"user__{path}" for path in IDENTITY))
 
 
-def _user_id(data: dict):
-    """The signed-in user's id in the session's data, as the column holds it."""
-    raw = data.get(SESSION_KEY)
+def _as_user_id(raw):
+    """A user id as the column holds it; None for none or one that is not an id."""
     if raw is None:
         return None
     try:
         return User._meta.pk.to_python(raw)
     except ValidationError:
         return None
+
+
+def _user_id(data: dict):
+    """The signed-in user's id in the session's data, as the column holds it."""
+    return _as_user_id(data.get(SESSION_KEY))
 
 
 class SessionStore(db.SessionStore):
@@ -91,7 +95,7 @@ class SessionStore(db.SessionStore):
         if read is MISSING:
             return MISSING
         read_id, user = read
-        if read_id is None or read_id != _user_id({SESSION_KEY: user_id}):
+        if read_id is None or read_id != _as_user_id(user_id):
             return MISSING
         return user
 

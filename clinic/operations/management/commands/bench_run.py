@@ -236,29 +236,33 @@ class Command(BaseCommand):
             # The pages take turns, round after round, so that a slow spell of
             # the machine lands on one round of a page, not on the page, and
             # the ceilings are measured beside the pages they are compared
-            # with: each page's median round is the one shown.
-            count = max(1, options["rounds"])
-            main: dict[str, list[Result]] = {}
-            for number in range(1, count + 1):
-                label = f"round {number}: " if count > 1 else ""
-                for page in plan["main"]:
-                    main.setdefault(page.name, []).append(self._drive(page, port, options, label))
+            # with; the sizes take turns too, so that it lands on one round of
+            # one size, not on a whole size. Each page's median round is shown.
+            main = self._in_rounds(server, port, options, {"": plan["main"]})[""]
+            plan["results"] = [main[page.name] for page in plan["main"]]
+            plan["scaled"] = self._in_rounds(server, port, options, plan["scaling"])
+
+    def _in_rounds(
+        self, server, port: int, options, groups: dict[str, list]
+    ) -> dict[str, dict[str, Result]]:
+        """Every group's pages once a round, the groups taking turns, for
+        ``--rounds`` rounds; each page's median round, by group and name."""
+        count = max(1, options["rounds"])
+        runs: dict[str, dict[str, list[Result]]] = {}
+        for number in range(1, count + 1):
+            for group, pages in groups.items():
+                if group:
+                    label = f"{group} (round {number}): "
+                else:
+                    label = f"round {number}: " if count > 1 else ""
+                for page in pages:
+                    result = self._drive(page, port, options, label)
+                    runs.setdefault(group, {}).setdefault(page.name, []).append(result)
                     self._still_serving(server)
-            plan["results"] = [median_result(main[page.name]) for page in plan["main"]]
-            # The sizes take turns too: a slow spell lands on one round of one
-            # size, not on a whole size.
-            rounds: dict[str, dict[str, list[Result]]] = {}
-            for number in range(1, count + 1):
-                for size, pages in plan["scaling"].items():
-                    for page in pages:
-                        label = f"{size} (round {number}): "
-                        result = self._drive(page, port, options, label)
-                        rounds.setdefault(size, {}).setdefault(page.name, []).append(result)
-                    self._still_serving(server)
-            plan["scaled"] = {
-                size: {name: median_result(results) for name, results in pages.items()}
-                for size, pages in rounds.items()
-            }
+        return {
+            group: {name: median_result(results) for name, results in pages.items()}
+            for group, pages in runs.items()
+        }
 
     @staticmethod
     def _still_serving(server) -> None:
